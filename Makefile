@@ -1,0 +1,68 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PELICAN := $(VENV)/bin/pelican
+PORT ?= 8000
+HOST ?= 127.0.0.1
+OUTPUT := output
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test html publish clean check bench install ensure-chromium
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+## Build the site with the development settings into output/.
+html: $(STAMP)
+	$(PY) scripts/build.py pelicanconf.py $(OUTPUT)
+
+## Build the production site (SITEURL from the environment) into output/.
+publish: $(STAMP)
+	$(PY) scripts/build.py publishconf.py $(OUTPUT)
+
+## Serve the site and the forms service on one port, rebuilding on changes.
+run: $(STAMP)
+	$(PY) -m devserver --host $(HOST) --port $(PORT)
+
+ensure-chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| { echo "Could not install chromium with apt-get."; exit 1; }; \
+	else \
+		echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'."; \
+		[ "$$CI" != "true" ] || exit 1; \
+	fi
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing a Java runtime for the HTML checker (vnu)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
+		|| { echo "Could not install default-jre-headless with apt-get."; exit 1; }; \
+	else \
+		echo "The HTML validation test needs Java: run 'sudo apt-get install default-jre-headless'."; \
+		[ "$$CI" != "true" ] || exit 1; \
+	fi
+
+## Run the whole test suite, browser tests included.
+test: $(STAMP) ensure-chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Benchmarks (speed and memory targets); not part of `make test`.
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(OUTPUT) cache .pytest_cache
+
+## Extract theme strings and update every language's catalog (then fill in the msgstr lines).
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --omit-header .
+	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --omit-header

@@ -1,0 +1,38 @@
+"""Rebuild the site whenever content, the theme, the plugins or the settings change."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from watchfiles import watch
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCHED = ["content", "theme", "plugins", "pelicanconf.py"]
+
+
+def rebuild(settings_file: str, output: Path) -> bool:
+    """Run one build in a fresh process, so plugin changes take effect too."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build.py"), settings_file, str(output)],
+        cwd=ROOT,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def start_watching(settings_file: str, output: Path, stop: threading.Event) -> threading.Thread:
+    """Start a daemon thread that rebuilds on every change until `stop` is set."""
+
+    def loop():
+        paths = [ROOT / name for name in WATCHED]
+        for changes in watch(*paths, stop_event=stop, debounce=400):
+            names = sorted({Path(p).name for _, p in changes})
+            print(f"Changed: {', '.join(names[:5])}; rebuilding...", flush=True)
+            rebuild(settings_file, output)
+
+    thread = threading.Thread(target=loop, name="site-watcher", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,108 @@
+"""Pelican settings for the development build (`make html`, `make run`)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+AUTHOR = "Normkraft"
+SITENAME = "Normkraft"
+SITEURL = ""
+TIMEZONE = "Europe/Stockholm"
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+IGNORE_FILES = [".#*", "data"]
+
+THEME = str(ROOT / "theme")
+
+# Languages. Swedish is the default and lives at the site root; every other
+# language lives under its own prefix. Adding a language takes an entry here,
+# a catalog under theme/translations/ and content with `Lang: xx`.
+DEFAULT_LANG = "sv"
+LANGUAGES = {
+    "sv": {
+        "name": "Svenska",
+        "locale": "sv_SE",
+        "date_locale": "sv",
+        "prefix": "",
+        "paths": {"articles": "artiklar", "topics": "amne", "authors": "skribenter"},
+    },
+    "en": {
+        "name": "English",
+        "locale": "en_GB",
+        "date_locale": "en",
+        "prefix": "en/",
+        "paths": {"articles": "articles", "topics": "topics", "authors": "authors"},
+    },
+}
+
+# Translations share a `Translation_key`, never a slug.
+ARTICLE_TRANSLATION_ID = "translation_key"
+PAGE_TRANSLATION_ID = "translation_key"
+
+# The multilingual plugin writes every listing per language, so Pelican's
+# own single-language listings and feeds are switched off.
+DIRECT_TEMPLATES = []
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+LANGUAGE_FEEDS = False  # per-language Atom feeds (on in publishconf.py)
+
+DEFAULT_PAGINATION = 6
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    # Language-neutral page numbers: /2/, /en/2/, /amne/iso-9001/2/.
+    (2, "{base_name}/{number}/", "{base_name}/{number}/index.html"),
+)
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = [
+    "content_checks",
+    "multilingual",
+    "theme_i18n",
+    "standards_table",
+]
+
+STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")
+I18N_CATALOGS = str(ROOT / "theme" / "translations")
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# Company details shown in the footer and used by the forms.
+COMPANY = {
+    "name": "Normkraft Konsult AB",
+    "street": "Drottninggatan 10",
+    "postcode": "111 51",
+    "city": "Stockholm",
+    "email": "info@normkraft.se",
+    "phone": "070-174 06 10",
+    "phone_e164": "+46701740610",
+    "org_number": "559900-0000",
+}
+SUPPORT_EMAIL = "support@normkraft.se"
+FORMS_URL = "/forms"
+
+RELATIVE_URLS = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = True

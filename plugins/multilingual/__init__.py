@@ -1,0 +1,5 @@
+"""Multilingual structure: per-language URLs, listings, feeds and a language switcher."""
+
+from .multilingual import register
+
+__all__ = ["register"]
