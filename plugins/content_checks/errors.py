@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 _COLLECTOR_KEY = "_CONTENT_CHECKS_COLLECTOR"
 
@@ -27,7 +28,13 @@ class ProblemCollector(logging.Handler):
     def emit(self, record):
         # Pelican logs unreadable files ("Could not process ...") and skips
         # them; for this site a skipped file is a build error.
-        self.problems.append(record.getMessage().splitlines()[0])
+        # Pelican logs it without the exception unless DEBUG is on, but the
+        # handler runs inside its `except` block, so the cause is still at hand.
+        lines = [line.strip() for line in record.getMessage().splitlines() if line.strip()]
+        cause = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
+        if cause is not None and str(cause) not in lines:
+            lines.append(str(cause))
+        self.problems.append(": ".join(lines))
 
     def add(self, problem: str) -> None:
         self.problems.append(problem)

@@ -1,0 +1,130 @@
+"""Rank one language's articles against each other with sparse TF-IDF vectors.
+
+No n-by-n matrix: each article keeps only its strongest terms, each term
+remembers only its strongest articles, and an article is scored only against
+the articles it shares such a term (or a tag) with. Time and memory grow
+linearly with the number of articles.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What ranking needs to know about one article."""
+
+    counts: dict[str, float]  # weighted term counts (text.Analyzer.count)
+    tags: frozenset[str]
+    topic: str | None
+    order: tuple  # sorts newest first, then by slug: the tie-breaker
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts, and how far the index is pruned."""
+
+    tags: float = 0.25
+    topic: float = 0.1
+    terms_per_doc: int = 32  # strongest terms kept per article
+    postings_per_term: int = 200  # strongest articles kept per term
+    max_df: float = 0.5  # words in more of the articles than this say nothing
+    min_docs_for_max_df: int = 20  # ... once there are enough articles to tell
+
+
+def _vectors(docs, weights):
+    n = len(docs)
+    df = Counter()
+    for doc in docs:
+        df.update(doc.counts.keys())
+    too_common = weights.max_df * n if n >= weights.min_docs_for_max_df else n
+    # A term in one article only cannot relate it to anything.
+    idf = {t: math.log((n + 1) / d) for t, d in df.items() if 2 <= d <= too_common}
+    vectors = []
+    for doc in docs:
+        weighted = [(math.log1p(tf) * idf[t], t) for t, tf in doc.counts.items() if t in idf]
+        norm = math.sqrt(sum(w * w for w, _ in weighted)) or 1.0
+        # Sorted by term too, so the sums below add up in the same order every build.
+        top = heapq.nsmallest(weights.terms_per_doc, weighted, key=lambda wt: (-wt[0], wt[1]))
+        vectors.append([(t, w / norm) for w, t in top])
+    return vectors
+
+
+class Ranker:
+    """Answer "which articles are most like article i?" for one language."""
+
+    def __init__(self, docs: list[Doc], weights: Weights = Weights()):
+        self.docs = docs
+        self.weights = weights
+        self.vectors = _vectors(docs, weights)
+        cap = weights.postings_per_term
+        postings = defaultdict(list)
+        for i, vector in enumerate(self.vectors):
+            for t, w in vector:
+                postings[t].append((w, i))
+        self.postings = {
+            t: [(i, w) for w, i in heapq.nsmallest(cap, p, key=lambda wi: (-wi[0], wi[1]))]
+            for t, p in postings.items()
+            if len(p) > 1
+        }
+        self.newest = sorted(range(len(docs)), key=lambda i: docs[i].order)
+        self.newest_by_topic = defaultdict(list)
+        by_tag = defaultdict(list)
+        for i in self.newest:
+            self.newest_by_topic[docs[i].topic].append(i)
+            for tag in docs[i].tags:
+                by_tag[tag].append(i)
+        self.by_tag = {tag: items[:cap] for tag, items in by_tag.items() if len(items) > 1}
+
+    def scores(self, i: int) -> dict[int, float]:
+        """Return a score for every article sharing a strong term or a tag with article i."""
+        acc = defaultdict(float)
+        postings = self.postings
+        for t, w in self.vectors[i]:
+            for j, wj in postings.get(t, ()):
+                acc[j] += w * wj
+        doc = self.docs[i]
+        if doc.tags and self.weights.tags:
+            shared = Counter()
+            for tag in sorted(doc.tags):
+                shared.update(self.by_tag.get(tag, ()))
+            for j, n in shared.items():
+                acc[j] += self.weights.tags * n / math.sqrt(len(doc.tags) * len(self.docs[j].tags))
+        if doc.topic is not None and self.weights.topic:
+            for j in acc:
+                if self.docs[j].topic == doc.topic:
+                    acc[j] += self.weights.topic
+        acc.pop(i, None)
+        return acc
+
+    def related(self, i: int, want: int, skip=frozenset()) -> list[int]:
+        """Return up to `want` articles for article i, best first, never i or `skip`.
+
+        Scored articles come first; the newest of the same topic, then of any
+        topic, fill the rest.
+        """
+        if want <= 0:
+            return []
+        scores = self.scores(i)
+        for j in skip:
+            scores.pop(j, None)
+        if len(scores) > want:
+            # Everything within a rounding error of the want-th best score may tie.
+            floor = heapq.nlargest(want, scores.values())[-1] - 1e-9
+            scores = {j: s for j, s in scores.items() if s >= floor}
+        order = self.docs
+        best = sorted(scores, key=lambda j: (-round(scores[j], 9), order[j].order))[:want]
+        if len(best) < want:
+            taken = {i, *skip, *best}
+            for pool in (self.newest_by_topic[self.docs[i].topic], self.newest):
+                for j in pool:
+                    if len(best) == want:
+                        break
+                    if j not in taken:
+                        best.append(j)
+                        taken.add(j)
+        return best

@@ -1,0 +1,266 @@
+"""Give every article, translations included, its `related_articles`.
+
+Editors' pins (`Related: slug-a, slug-b`) come first; the rest are ranked by
+text (ranking.py), shared tags and topic, and filled with the newest articles
+of the same topic, then of any topic, so the list is never empty while the
+language has other articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import snowballstemmer
+from pelican import signals
+
+from .cache import CountsCache, content_key
+from .ranking import Doc, Ranker, Weights
+from .text import Analyzer, plain_text
+
+logger = logging.getLogger(__name__)
+
+# Bump when the way term counts are made changes, so old caches are dropped.
+COUNTS_VERSION = 1
+FIELDS = ("title", "summary", "body")
+DEFAULT_FIELD_WEIGHTS = {"title": 3, "summary": 2, "body": 1}
+# Bodies shorter than this cannot say what an article is about.
+MIN_BODY_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Options:
+    """The plugin's settings, validated."""
+
+    max: int = 3
+    field_weights: dict = field(default_factory=lambda: dict(DEFAULT_FIELD_WEIGHTS))
+    stopwords: dict = field(default_factory=dict)
+    stemming: bool = True
+    weights: Weights = Weights()
+
+    @property
+    def fingerprint(self) -> str:
+        """Identify everything that term counts depend on."""
+        parts = (
+            COUNTS_VERSION,
+            getattr(snowballstemmer, "__version__", ""),
+            sorted(self.field_weights.items()),
+            sorted((lang, sorted(words)) for lang, words in self.stopwords.items()),
+            self.stemming,
+        )
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _setting(settings, name, default, valid, expected):
+    value = settings.get(name, default)
+    if not valid(value):
+        logger.warning(
+            "related_articles: %s must be %s, not %r; using %r", name, expected, value, default
+        )
+        return default
+    return value
+
+
+def read_options(settings) -> Options:
+    """Read the RELATED_ARTICLES_* settings, warning about and replacing bad values."""
+    maximum = _setting(
+        settings,
+        "RELATED_ARTICLES_MAX",
+        3,
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        "a whole number >= 0",
+    )
+    field_weights = _setting(
+        settings,
+        "RELATED_ARTICLES_FIELD_WEIGHTS",
+        DEFAULT_FIELD_WEIGHTS,
+        lambda v: isinstance(v, dict)
+        and set(v) <= set(FIELDS)
+        and all(_is_number(w) and w >= 0 for w in v.values()),
+        f"a dict of {', '.join(FIELDS)} to numbers >= 0",
+    )
+    stopwords = _setting(
+        settings,
+        "RELATED_ARTICLES_STOPWORDS",
+        {},
+        lambda v: isinstance(v, dict)
+        and all(
+            not isinstance(words, str) and all(isinstance(w, str) for w in words)
+            for words in v.values()
+        ),
+        "a dict of language codes to lists of words",
+    )
+    stemming = _setting(
+        settings, "RELATED_ARTICLES_STEMMING", True, lambda v: isinstance(v, bool), "True or False"
+    )
+    tag_weight = _setting(
+        settings,
+        "RELATED_ARTICLES_TAG_WEIGHT",
+        Weights.tags,
+        lambda v: _is_number(v) and v >= 0,
+        "a number >= 0",
+    )
+    topic_weight = _setting(
+        settings,
+        "RELATED_ARTICLES_TOPIC_WEIGHT",
+        Weights.topic,
+        lambda v: _is_number(v) and v >= 0,
+        "a number >= 0",
+    )
+    return Options(
+        max=maximum,
+        field_weights={**dict.fromkeys(FIELDS, 0), **field_weights},
+        stopwords={lang: list(words) for lang, words in stopwords.items()},
+        stemming=stemming,
+        weights=Weights(tags=tag_weight, topic=topic_weight),
+    )
+
+
+def _source(article) -> str:
+    settings, path = article.settings, article.source_path
+    return os.path.relpath(path, os.path.dirname(settings["PATH"])) if path else "?"
+
+
+def _order(article) -> tuple:
+    date = getattr(article, "date", None)
+    return (-date.timestamp() if date else 0.0, article.slug or "", article.source_path or "")
+
+
+def _fields(article, options: Options):
+    weights = options.field_weights
+    return (
+        (plain_text(getattr(article, "title", "")), weights["title"]),
+        (plain_text(article.metadata.get("summary")), weights["summary"]),
+        (plain_text(getattr(article, "_content", "")), weights["body"]),
+    )
+
+
+def _doc(article, analyzer: Analyzer, cache: CountsCache, options: Options) -> Doc:
+    fields = _fields(article, options)
+    counts, sizes = cache.counts(
+        content_key(article.lang, fields), lambda: analyzer.count(fields)
+    )
+    body_words = sizes[2]
+    tags = frozenset(tag.slug for tag in getattr(article, "tags", None) or ())
+    source = _source(article)
+    if body_words == 0:
+        logger.warning(
+            "related_articles: %s has no body text; ranking it by title, summary, tags and topic",
+            source,
+        )
+    elif body_words < MIN_BODY_WORDS:
+        logger.warning(
+            "related_articles: %s has a body of only %d word(s); "
+            "ranking it mostly by title, summary, tags and topic",
+            source,
+            body_words,
+        )
+    if not tags:
+        logger.warning("related_articles: %s has no tags; ranking it by text and topic", source)
+    category = getattr(article, "category", None)
+    return Doc(
+        counts=counts,
+        tags=tags,
+        topic=category.slug if category is not None else None,
+        order=_order(article),
+    )
+
+
+def _pinned_slugs(article) -> list[str]:
+    value = article.metadata.get("related")
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _resolve_pins(article, by_slug, maximum: int) -> list:
+    """Return the articles pinned by `article`, warning about each unusable pin."""
+    source = _source(article)
+    own = by_slug[article.lang]
+    pinned, seen = [], set()
+    for slug in _pinned_slugs(article):
+        target = own.get(slug)
+        if slug in seen:
+            logger.warning("related_articles: %s pins '%s' more than once", source, slug)
+        elif target is article:
+            logger.warning("related_articles: %s pins '%s', which is itself", source, slug)
+        elif target is None:
+            elsewhere = sorted(lang for lang, slugs in by_slug.items() if slug in slugs)
+            if elsewhere:
+                logger.warning(
+                    "related_articles: %s pins '%s', which is in another language (%s), "
+                    "not '%s'",
+                    source,
+                    slug,
+                    ", ".join(elsewhere),
+                    article.lang,
+                )
+            else:
+                logger.warning(
+                    "related_articles: %s pins '%s', but no article has that slug", source, slug
+                )
+        else:
+            pinned.append(target)
+        seen.add(slug)
+    if len(pinned) > maximum:
+        logger.warning(
+            "related_articles: %s pins %d articles; only the first %d are shown",
+            source,
+            len(pinned),
+            maximum,
+        )
+    return pinned[:maximum]
+
+
+def relate_articles(generator) -> None:
+    """Set `related_articles` on every article and translation of the generator."""
+    started = time.perf_counter()
+    settings = generator.settings
+    options = read_options(settings)
+    cache = CountsCache(settings, options.fingerprint)
+    groups = defaultdict(list)
+    for article in [*generator.articles, *generator.translations]:
+        groups[article.lang].append(article)
+    by_slug = {lang: {a.slug: a for a in group} for lang, group in groups.items()}
+
+    for lang in sorted(groups):
+        group = sorted(groups[lang], key=_order)
+        analyzer = Analyzer(lang, options.stopwords.get(lang, ()), options.stemming)
+        ranker = Ranker([_doc(a, analyzer, cache, options) for a in group], options.weights)
+        if len(group) == 1:
+            logger.warning(
+                "related_articles: %s is the only article in language '%s'; "
+                "it has no related articles",
+                _source(group[0]),
+                lang,
+            )
+        index = {id(a): i for i, a in enumerate(group)}
+        for i, article in enumerate(group):
+            pinned = _resolve_pins(article, by_slug, options.max)
+            # A translation never shares the article's language, unless the
+            # content is broken (content_checks reports that); skip it anyway.
+            skip = {index[id(a)] for a in [*pinned, *article.translations] if id(a) in index}
+            ranked = ranker.related(i, options.max - len(pinned), skip)
+            article.related_articles = pinned + [group[j] for j in ranked]
+
+    cache.save()
+    generator.related_articles_stats = {
+        "articles": sum(len(g) for g in groups.values()),
+        "computed": cache.computed,
+        "reused": cache.reused,
+        "seconds": time.perf_counter() - started,
+    }
+    logger.debug("related_articles: %s", generator.related_articles_stats)
+
+
+def register():
+    signals.article_generator_finalized.connect(relate_articles)
