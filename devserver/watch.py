@@ -7,10 +7,18 @@ import sys
 import threading
 from pathlib import Path
 
+from pelican.settings import read_settings
 from watchfiles import watch
 
 ROOT = Path(__file__).resolve().parent.parent
-WATCHED = ["content", "theme", "plugins", "pelicanconf.py"]
+
+
+def watched_paths(settings_file: str) -> list[Path]:
+    """Return the content, theme and plugin folders and the settings file of a site."""
+    settings = read_settings(settings_file)
+    paths = [Path(settings_file), Path(settings["PATH"]), Path(settings["THEME"])]
+    paths += [Path(p) for p in settings.get("PLUGIN_PATHS", [])]
+    return [p for p in paths if p.exists()]
 
 
 def rebuild(settings_file: str, output: Path) -> bool:
@@ -27,7 +35,7 @@ def start_watching(settings_file: str, output: Path, stop: threading.Event) -> t
     """Start a daemon thread that rebuilds on every change until `stop` is set."""
 
     def loop():
-        paths = [ROOT / name for name in WATCHED]
+        paths = watched_paths(settings_file)
         for changes in watch(*paths, stop_event=stop, debounce=400):
             names = sorted({Path(p).name for _, p in changes})
             print(f"Changed: {', '.join(names[:5])}; rebuilding...", flush=True)

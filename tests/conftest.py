@@ -78,3 +78,39 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """A headless Debian chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        yield instance
+        instance.close()
+
+
+def serve_wsgi(app):
+    """Serve a WSGI app on a free loopback port in a thread; return (base_url, server)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+@pytest.fixture(scope="session")
+def fixture_site_url(fixture_site):
+    """The fixture site served over HTTP the way `make run` serves it."""
+    from devserver.static_site import StaticSite
+
+    base, server = serve_wsgi(StaticSite(fixture_site, {"": "404.html", "en/": "en/404.html"}))
+    yield base
+    server.shutdown()
+    server.server_close()
