@@ -1,0 +1,74 @@
+"""Configuration read from FORMS_* environment variables, with embedded defaults."""
+
+import os
+from urllib.parse import urlsplit
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _flag(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_environment():
+    """Return the settings taken from the environment; unset values get their default."""
+    site_url = os.environ.get("FORMS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    smtp_url = os.environ.get("FORMS_SMTP_URL") or None
+    database_url = os.environ.get("FORMS_DATABASE_URL") or None
+    local = urlsplit(site_url).hostname in LOCAL_HOSTS
+    return {
+        # None means: the embedded defaults (SQLite and a key file in instance/).
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": os.environ.get("FORMS_SECRET_KEY") or None,
+        "SMTP_URL": smtp_url,
+        "MAIL_FROM": os.environ.get("FORMS_MAIL_FROM", "Normkraft <no-reply@normkraft.se>"),
+        "SUPPORT_EMAIL": os.environ.get("FORMS_SUPPORT_EMAIL", "support@normkraft.se"),
+        "SALES_EMAIL": os.environ.get("FORMS_SALES_EMAIL", "sales@normkraft.se"),
+        "SITE_URL": site_url,
+        "RATELIMIT_STORAGE_URI": os.environ.get("FORMS_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_ENABLED": _flag("FORMS_RATELIMIT_ENABLED", True),
+        "RATELIMIT_PER_IP": os.environ.get("FORMS_RATELIMIT_PER_IP", "10/minute;60/hour"),
+        "RATELIMIT_PER_EMAIL": os.environ.get("FORMS_RATELIMIT_PER_EMAIL", "5/hour"),
+        # Development runs migrations and the mail worker inside the app; production
+        # (an explicit database or SMTP server) runs them as separate commands.
+        "AUTO_MIGRATE": _flag("FORMS_AUTO_MIGRATE", database_url is None),
+        "OUTBOX_THREAD": _flag("FORMS_OUTBOX_THREAD", smtp_url is None),
+        "SESSION_COOKIE_SECURE": _flag("FORMS_COOKIE_SECURE", not local),
+        "PROXY_COUNT": _int("FORMS_PROXY_COUNT", 0),
+        "EBOOK_SOURCE_DIR": os.environ.get("FORMS_EBOOK_SOURCE_DIR") or None,
+        "EBOOK_DIR": os.environ.get("FORMS_EBOOK_DIR") or None,
+    }
+
+
+DEFAULTS = {
+    "DEFAULT_LANGUAGE": "sv",
+    "CONSENT_VERSION": "2026-11-01",
+    "LINK_MAX_AGE": 7 * 24 * 3600,
+    "MIN_FILL_SECONDS": 2.0,
+    "DUPLICATE_WINDOW_SECONDS": 60,
+    "OUTBOX_POLL_SECONDS": 5.0,
+    "OUTBOX_BATCH": 20,
+    "OUTBOX_MAX_ATTEMPTS": 12,
+    "OUTBOX_BACKOFF_SECONDS": 30.0,
+    "OUTBOX_BACKOFF_MAX_SECONDS": 3600.0,
+    "OUTBOX_LEASE_SECONDS": 300,
+    "SMTP_TIMEOUT": 20,
+    "MAX_CONTENT_LENGTH": 16 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 16 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "forms_session",
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "WTF_CSRF_SSL_STRICT": False,  # Origin/Referer are checked against SITE_URL instead.
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}

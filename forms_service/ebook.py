@@ -1,0 +1,146 @@
+"""The e-book feature: signup, thank-you page, download link and new-link requests."""
+
+import logging
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
+                   send_file, url_for)
+
+from .db import db
+from .forms import EbookForm, ResendForm
+from .guard import csrf_ok, looks_like_a_bot, same_origin
+from .i18n import pick_language, translate
+from .limits import email_key, has_email, limiter, per_email, per_ip
+from .models import Lead, utcnow
+from .responses import failure, json_answer, success_message, wants_json
+from .signup import record_signup, request_new_link, same_site_url, web_url
+from .tokens import read_download_token, start_stamp
+
+bp = Blueprint("ebook", __name__)
+# The same msgids as the site's form (theme/templates/macros/forms.html), so the stored
+# text is the text the reader saw; tests/forms/test_site_form.py compares the two.
+CONSENT_MSGID = ("I agree that Normkraft stores my name and e-mail address to send me the "
+                 "e-book, as described in the")
+log = logging.getLogger(__name__)
+
+
+def site_link(msgid_path):
+    """Absolute URL on the public site for a per-language path kept in the catalog."""
+    return current_app.config["SITE_URL"] + translate(msgid_path)
+
+
+def consent_text():
+    """The consent text exactly as the form shows it, with the policy address spelled out."""
+    return "{} {} ({}).".format(
+        translate(CONSENT_MSGID), translate("privacy policy"), site_link("/en/privacy-policy/"))
+
+
+def _form_errors(form, names=EbookForm.VISIBLE):
+    return {name: [str(e) for e in form[name].errors] for name in names if form[name].errors}
+
+
+def _render_form(form, status, notice=None):
+    """The no-JavaScript form page: fresh token, the reader's values, errors next to fields."""
+    if not form.ts.data:
+        form.ts.data = start_stamp()
+    return render_template("ebook/form.html", form=form, lang=g.lang, notice=notice,
+                           errors=_form_errors(form), privacy_url=site_link("/en/privacy-policy/"),
+                           ), status, {"Cache-Control": "no-store"}
+
+
+def _success():
+    if wants_json():
+        return json_answer(True, success_message(), 200)
+    return redirect(url_for("ebook.thanks", lang=g.lang), code=303)
+
+
+@bp.post("/ebook")
+@limiter.limit(per_ip)
+@limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
+               scope="ebook-email")
+def signup():
+    """Take a signup from the JavaScript or the plain HTML form."""
+    form = EbookForm()
+    g.lang = pick_language(form.lang.data)
+    if not same_origin():
+        log.warning("forms: signup refused, foreign Origin/Referer")
+        return failure(400)
+    if form.website.data:
+        return _success()  # A bot: answer as usual, store nothing.
+    if not form.page_url.data:
+        form.page_url.data = same_site_url(request.headers.get("Referer"))
+    if not csrf_ok():
+        if wants_json():
+            return json_answer(False, translate("Your session has expired. Please try again."),
+                               400)
+        form.ts.data = start_stamp()
+        return _render_form(form, 200, notice=translate(
+            "Please check your details and confirm to get the e-book."))
+    if looks_like_a_bot(form):
+        return _success()
+    if not form.validate():
+        if wants_json():
+            return json_answer(False, translate("Please correct the marked fields."), 422,
+                               _form_errors(form))
+        return _render_form(form, 422, notice=translate("Please correct the marked fields."))
+    record_signup(
+        email=form.email.data.lower(),
+        name=form.name.data,
+        language=g.lang,
+        page_url=same_site_url(form.page_url.data),
+        referrer=web_url(form.referrer.data),
+        consent_text=consent_text(),
+    )
+    return _success()
+
+
+@bp.get("/ebook/thanks")
+def thanks():
+    """The localized thank-you page after a plain HTML signup."""
+    g.lang = pick_language(request.args.get("lang"))
+    return render_template("ebook/message.html", lang=g.lang,
+                           title=translate("Thank you!"), message=success_message())
+
+
+@bp.get("/ebook/download/<token>")
+def download(token):
+    """Confirm the address (double opt-in) and stream the e-book in the reader's language."""
+    payload, problem = read_download_token(token)
+    g.lang = pick_language((payload or {}).get("lang") or request.args.get("lang"))
+    if problem:
+        form = ResendForm(lang=g.lang)
+        return render_template("ebook/link_problem.html", lang=g.lang, form=form, errors={},
+                               expired=problem == "expired"), 410 if problem == "expired" else 400
+    lead = db.session.get(Lead, payload["lead"])
+    if lead is None:
+        abort(404)
+    pdf = Path(current_app.config["EBOOK_DIR"]) / f"{g.lang}.pdf"
+    if not pdf.is_file():
+        log.error("forms: e-book %s is missing", pdf)
+        return failure(503)
+    if lead.confirmed_at is None:
+        lead.confirmed_at = utcnow()
+        db.session.commit()
+    response = send_file(pdf, mimetype="application/pdf", as_attachment=False,
+                         download_name=translate("normkraft-ebook.pdf"), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/ebook/resend")
+@limiter.limit(per_ip)
+@limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
+               scope="ebook-email")
+def resend():
+    """Send a new link to a known address; the answer never tells whether it is known."""
+    form = ResendForm()
+    g.lang = pick_language(form.lang.data)
+    if not same_origin():
+        return failure(400)
+    if not csrf_ok() or not form.validate():
+        return render_template("ebook/link_problem.html", lang=g.lang, form=form,
+                               errors=_form_errors(form, ["email"]), expired=False), 422
+    request_new_link(form.email.data.lower(), g.lang)
+    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+                           message=translate("If we know this address, a new link is on its "
+                                             "way. Please check your inbox.")), 200

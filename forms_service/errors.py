@@ -1,0 +1,25 @@
+"""Error handlers: the localized failure answer instead of Flask's default pages."""
+
+import logging
+
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
+
+from .db import db
+from .responses import failure
+
+log = logging.getLogger(__name__)
+
+
+def _database_down(exc):
+    # The transaction is rolled back, so nothing is half-written.
+    db.session.rollback()
+    log.error("forms: database unavailable: %s", exc)
+    return failure(503)
+
+
+def init_app(app):
+    """Register the handlers on app."""
+    for exc_class in (OperationalError, InterfaceError, ProgrammingError):
+        app.register_error_handler(exc_class, _database_down)
+    for status in (400, 404, 405, 413, 429, 500):
+        app.register_error_handler(status, lambda exc, status=status: failure(status))

@@ -1,0 +1,152 @@
+"""The mail outbox: a worker claims due messages, sends them, retries with backoff."""
+
+import logging
+import threading
+import uuid
+from datetime import timedelta
+
+import click
+from flask import current_app, url_for
+from sqlalchemy import select, update
+
+from .db import db
+from .models import Lead, OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+_wakeup = threading.Event()
+
+
+def wake_worker():
+    """Tell an in-process worker thread that new mail is waiting."""
+    _wakeup.set()
+
+
+def claim_batch(limit=None):
+    """Claim due messages for this worker; return them (already committed as 'sending').
+
+    One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) claims the rows,
+    so parallel workers never get the same message. SQLite ignores the locking
+    clause but runs the statement under its single-writer lock, which is enough.
+    A claim is a lease: if the worker dies, the row becomes due again afterwards.
+    """
+    config = current_app.config
+    now = utcnow()
+    token = uuid.uuid4().hex
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(("pending", "sending")),
+               OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit or config["OUTBOX_BATCH"])
+        .with_for_update(skip_locked=True)
+    )
+    lease_end = now + timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due))
+        .values(status="sending", claim_token=token, next_attempt_at=lease_end)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+    ))
+
+
+def backoff(attempts):
+    """Seconds to wait before attempt number attempts + 1."""
+    config = current_app.config
+    return min(config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (attempts - 1),
+               config["OUTBOX_BACKOFF_MAX_SECONDS"])
+
+
+def process_outbox(limit=None):
+    """Send every due message once; return (sent, failed) counts."""
+    from .mailer import build_ebook_mail, send
+    from .tokens import download_token
+
+    sent = failed = 0
+    for message in claim_batch(limit):
+        lead = db.session.get(Lead, message.lead_id)
+        try:
+            link = url_for("ebook.download", token=download_token(lead.id, message.language),
+                           _external=True)
+            send(build_ebook_mail(lead, message.language, link))
+        except Exception as exc:  # noqa: BLE001 - any failure is retried later, and logged
+            failed += 1
+            message.attempts += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+                message.status = "failed"
+                log.error("forms outbox: giving up on message %s: %s", message.id, exc)
+            else:
+                message.status = "pending"
+                message.next_attempt_at = utcnow() + timedelta(seconds=backoff(message.attempts))
+                log.warning("forms outbox: message %s failed (attempt %s): %s",
+                            message.id, message.attempts, exc)
+        else:
+            sent += 1
+            message.attempts += 1
+            message.status = "sent"
+            message.sent_at = utcnow()
+            message.last_error = None
+        db.session.commit()
+    return sent, failed
+
+
+def run_worker(app, stop, poll=None):
+    """Process the outbox until stop is set; wake early when a signup queues mail."""
+    poll = poll if poll is not None else app.config["OUTBOX_POLL_SECONDS"]
+    while not stop.is_set():
+        try:
+            # The request context gives url_for the site's scheme, host and /forms prefix.
+            with app.test_request_context(base_url=_forms_base_url(app)):
+                process_outbox()
+        except Exception:  # noqa: BLE001 - e.g. the database is down: keep the worker alive
+            log.exception("forms outbox: worker pass failed")
+        _wakeup.wait(poll)
+        _wakeup.clear()
+
+
+def _forms_base_url(app):
+    return app.config["SITE_URL"] + app.config["FORMS_PREFIX"]
+
+
+class OutboxThread:
+    """The development worker: a daemon thread inside the web process."""
+
+    def __init__(self, app):
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=run_worker, args=(app, self.stop_event),
+                                       name="forms-outbox", daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self, timeout=5):
+        self.stop_event.set()
+        _wakeup.set()
+        self.thread.join(timeout)
+
+
+@click.group("outbox")
+def outbox_cli():
+    """Send the queued mail."""
+
+
+@outbox_cli.command("run")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+def run_command(once):
+    """Run the outbox worker (production: one or more of these next to the web app)."""
+    app = current_app._get_current_object()
+    if once:
+        with app.test_request_context(base_url=_forms_base_url(app)):
+            sent, failed = process_outbox()
+        click.echo(f"sent {sent}, failed {failed}")
+        return
+    stop = threading.Event()
+    try:
+        run_worker(app, stop)
+    except KeyboardInterrupt:
+        stop.set()
