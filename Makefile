@@ -65,4 +65,4 @@ clean:
 ## Extract theme strings and update every language's catalog (then fill in the msgstr lines).
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --omit-header .
-	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --omit-header
+	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --ignore-obsolete --omit-header

@@ -74,6 +74,7 @@ PLUGINS = [
     "multilingual",
     "theme_i18n",
     "standards_table",
+    "seo",
 ]
 
 STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")
@@ -99,6 +100,12 @@ COMPANY = {
     "phone_e164": "+46701740610",
     "org_number": "559900-0000",
 }
+# The public origin for canonical URLs, hreflang, Open Graph and the sitemap
+# (SITEURL is empty in development, so pages link root-relative).
+SITE_ORIGIN = "http://127.0.0.1:8000"
+SOCIAL_IMAGE = "theme/images/social.png"
+LOGO_IMAGE = "theme/images/logo.png"
+
 SUPPORT_EMAIL = "support@normkraft.se"
 FORMS_URL = "/forms"
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from operator import attrgetter
 
 from pelican.generators import Generator
+from pelican.paginator import Paginator
 
 from .languages import languages_from_settings
 
@@ -55,66 +56,82 @@ class LanguageListingsGenerator(Generator):
     """Write home, topic, author and 404 pages, and a feed, for every language."""
 
     def generate_context(self):
+        languages = languages_from_settings(self.settings)
         by_lang = self.context.get("articles_by_lang", {})
         self.listings = {}
+        # (kind, slug) -> {language: [URL of page 1, page 2, ...]}: the same
+        # listing in other languages, for the language switcher and hreflang.
+        self.alternates = defaultdict(dict)
         for code, articles in by_lang.items():
-            self.listings[code] = {
+            language = languages[code]
+            listing = {
                 "articles": articles,
                 "topics": _group(articles, lambda a: [a.category] if a.category else []),
                 "authors": _group(articles, lambda a: getattr(a, "authors", [])),
             }
+            self.listings[code] = listing
+            self.alternates[("home", "")][code] = self._page_urls(
+                "index", language.save_as(language.home_url), language.home_url, articles
+            )
+            for kind, template in (("topics", "category"), ("authors", "author")):
+                for wrapper, items in listing[kind]:
+                    self.alternates[(kind, wrapper.slug)][code] = self._page_urls(
+                        template, wrapper.save_as, wrapper.url, items
+                    )
         self.context["topics_by_lang"] = {
             code: [topic for topic, _ in listing["topics"]]
             for code, listing in self.listings.items()
         }
 
+    def _page_urls(self, template, save_as, url, articles):
+        per_page = (
+            self.settings["PAGINATED_TEMPLATES"].get(template)
+            or self.settings["DEFAULT_PAGINATION"]
+        )
+        paginator = Paginator(save_as, url, articles, self.settings, per_page)
+        return [paginator.page(n).url for n in paginator.page_range]
+
+    def _write_listing(self, writer, template, save_as, url, articles, code, key, **extra):
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            self.settings["RELATIVE_URLS"],
+            paginated={"articles": articles, "dates": articles},
+            template_name=template,
+            url=url,
+            page_lang=code,
+            listing_alternates=self.alternates[key],
+            **extra,
+        )
+
     def generate_output(self, writer):
         languages = languages_from_settings(self.settings)
-        relative = self.settings["RELATIVE_URLS"]
         for code, listing in self.listings.items():
             language = languages[code]
             articles = listing["articles"]
-            writer.write_file(
-                language.save_as(language.home_url),
-                self.get_template("index"),
-                self.context,
-                relative,
-                paginated={"articles": articles, "dates": articles},
-                template_name="index",
-                url=language.home_url,
-                page_lang=code,
+            home = language.home_url
+            self._write_listing(
+                writer, "index", language.save_as(home), home, articles, code, ("home", "")
             )
-            for topic, topic_articles in listing["topics"]:
-                writer.write_file(
-                    topic.save_as,
-                    self.get_template("category"),
-                    self.context,
-                    relative,
-                    paginated={"articles": topic_articles, "dates": topic_articles},
-                    template_name="category",
-                    url=topic.url,
-                    category=topic,
-                    page_lang=code,
+            for topic, items in listing["topics"]:
+                self._write_listing(
+                    writer, "category", topic.save_as, topic.url, items, code,
+                    ("topics", topic.slug), category=topic,
                 )
-            for author, author_articles in listing["authors"]:
-                writer.write_file(
-                    author.save_as,
-                    self.get_template("author"),
-                    self.context,
-                    relative,
-                    paginated={"articles": author_articles, "dates": author_articles},
-                    template_name="author",
-                    url=author.url,
-                    author=author,
-                    page_lang=code,
+            for author, items in listing["authors"]:
+                self._write_listing(
+                    writer, "author", author.save_as, author.url, items, code,
+                    ("authors", author.slug), author=author,
                 )
             writer.write_file(
                 language.not_found_url,
                 self.get_template("404"),
                 self.context,
-                relative,
+                self.settings["RELATIVE_URLS"],
                 url=language.not_found_url,
                 page_lang=code,
+                is_not_found_page=True,
             )
             if self.settings.get("LANGUAGE_FEEDS") and articles:
                 writer.write_feed(

@@ -15,6 +15,23 @@ def _translated_item(context):
     return None
 
 
+def page_versions(context) -> dict[str, str]:
+    """Return {language code: URL} of every language version of the page being rendered.
+
+    Articles and pages have their translations; listing pages have the same
+    listing in the languages where it exists (see listings.py).
+    """
+    item = _translated_item(context)
+    if item is not None:
+        versions = {t.lang: t.url for t in getattr(item, "translations", [])}
+        versions[item.lang] = item.url
+        return versions
+    alternates = context.get("listing_alternates") or {}
+    page = context.get("articles_page")
+    number = page.number if page is not None else 1
+    return {code: urls[number - 1] for code, urls in alternates.items() if len(urls) >= number}
+
+
 @pass_context
 def language_versions(context):
     """Return one entry per language: its language, URL, and whether it is a translation.
@@ -23,27 +40,16 @@ def language_versions(context):
     and on listing pages, the entry points to that language's home page.
     """
     current = current_language(context)
-    item = _translated_item(context)
-    translations = {}
-    if item is not None:
-        translations = {t.lang: t for t in getattr(item, "translations", [])}
-        translations[item.lang] = item
-    versions = []
-    for code, language in languages_from_settings(context).items():
-        target = translations.get(code)
-        if target is not None:
-            url = target.url
-        else:
-            url = language.home_url
-        versions.append(
-            {
-                "language": language,
-                "url": url,
-                "is_current": code == current.code,
-                "is_translation": target is not None,
-            }
-        )
-    return versions
+    translations = page_versions(context)
+    return [
+        {
+            "language": language,
+            "url": translations.get(code, language.home_url),
+            "is_current": code == current.code,
+            "is_translation": code in translations,
+        }
+        for code, language in languages_from_settings(context).items()
+    ]
 
 
 @pass_context

@@ -1,0 +1,5 @@
+"""Search-engine and social metadata, sitemap, robots.txt and output checks."""
+
+from .seo import register
+
+__all__ = ["register"]

@@ -1,0 +1,46 @@
+"""Absolute URLs and the page being rendered."""
+
+from __future__ import annotations
+
+from multilingual.switcher import page_versions
+
+DEFAULT_ORIGIN = "http://127.0.0.1:8000"
+
+
+def site_origin(context) -> str:
+    """Return the public origin: SITEURL when absolute, else SITE_ORIGIN."""
+    siteurl = context.get("SITEURL") or ""
+    if siteurl.startswith(("http://", "https://")):
+        return siteurl.rstrip("/")
+    return (context.get("SITE_ORIGIN") or DEFAULT_ORIGIN).rstrip("/")
+
+
+def absolute(context, url: str) -> str:
+    return f"{site_origin(context)}/{url.lstrip('/')}"
+
+
+def page_url(context) -> str | None:
+    """Return the site-relative URL of the page being rendered (None for 404 pages)."""
+    if context.get("is_not_found_page"):
+        return None
+    for name in ("article", "page"):
+        item = context.get(name)
+        if item is not None:
+            return item.url
+    articles_page = context.get("articles_page")
+    if articles_page is not None:
+        return articles_page.url
+    return None
+
+
+def hreflang_versions(context) -> list[tuple[str, str]]:
+    """Return (hreflang, absolute URL) for every version, then x-default."""
+    if page_url(context) is None:
+        return []
+    versions = page_versions(context)
+    links = [(code, absolute(context, url)) for code, url in versions.items()]
+    default = versions.get(context["DEFAULT_LANG"])
+    if default is None:  # no default-language version: the page is its own default
+        default = page_url(context)
+    links.append(("x-default", absolute(context, default)))
+    return links
