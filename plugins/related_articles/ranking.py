@@ -12,6 +12,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class Weights:
 
     tags: float = 0.25
     topic: float = 0.1
-    terms_per_doc: int = 32  # strongest terms kept per article
-    postings_per_term: int = 200  # strongest articles kept per term
+    terms_per_doc: int = 16  # strongest terms kept per article
+    postings_per_term: int = 24  # strongest articles kept per term
+    postings_per_tag: int = 16  # newest articles kept per tag
     max_df: float = 0.5  # words in more of the articles than this say nothing
     min_docs_for_max_df: int = 20  # ... once there are enough articles to tell
 
@@ -78,49 +80,62 @@ class Ranker:
             self.newest_by_topic[docs[i].topic].append(i)
             for tag in docs[i].tags:
                 by_tag[tag].append(i)
-        self.by_tag = {tag: items[:cap] for tag, items in by_tag.items() if len(items) > 1}
+        self.by_tag = {
+            tag: items[: weights.postings_per_tag] for tag, items in by_tag.items() if len(items) > 1
+        }
+        # Shared tags score as the cosine of the articles' tag sets, times the weight.
+        self.tag_norm = [1 / math.sqrt(len(d.tags)) if d.tags else 0.0 for d in docs]
 
     def scores(self, i: int) -> dict[int, float]:
         """Return a score for every article sharing a strong term or a tag with article i."""
-        acc = defaultdict(float)
+        acc: dict[int, float] = {}
+        get = acc.get
         postings = self.postings
         for t, w in self.vectors[i]:
             for j, wj in postings.get(t, ()):
-                acc[j] += w * wj
-        doc = self.docs[i]
-        if doc.tags and self.weights.tags:
-            shared = Counter()
+                acc[j] = get(j, 0.0) + w * wj
+        docs, weights = self.docs, self.weights
+        doc = docs[i]
+        if doc.tags and weights.tags:
+            norm = self.tag_norm
+            factor = weights.tags * norm[i]
             for tag in sorted(doc.tags):
-                shared.update(self.by_tag.get(tag, ()))
-            for j, n in shared.items():
-                acc[j] += self.weights.tags * n / math.sqrt(len(doc.tags) * len(self.docs[j].tags))
-        if doc.topic is not None and self.weights.topic:
+                for j in self.by_tag.get(tag, ()):
+                    acc[j] = get(j, 0.0) + factor * norm[j]
+        topic = doc.topic
+        if topic is not None and weights.topic:
+            bonus = weights.topic
             for j in acc:
-                if self.docs[j].topic == doc.topic:
-                    acc[j] += self.weights.topic
+                if docs[j].topic == topic:
+                    acc[j] += bonus
         acc.pop(i, None)
         return acc
 
     def related(self, i: int, want: int, skip=frozenset()) -> list[int]:
         """Return up to `want` articles for article i, best first, never i or `skip`.
 
-        Scored articles come first; the newest of the same topic, then of any
-        topic, fill the rest.
+        Scored articles come first, ties broken by date, then slug; the newest
+        of the same topic, then of any topic, fill the rest.
         """
         if want <= 0:
             return []
         scores = self.scores(i)
         for j in skip:
             scores.pop(j, None)
-        if len(scores) > want:
-            # Everything within a rounding error of the want-th best score may tie.
-            floor = heapq.nlargest(want, scores.values())[-1] - 1e-9
-            scores = {j: s for j, s in scores.items() if s >= floor}
-        order = self.docs
-        best = sorted(scores, key=lambda j: (-round(scores[j], 9), order[j].order))[:want]
+        docs = self.docs
+        # Scores within a rounding error of the want-th best may tie with it.
+        top = heapq.nlargest(want + 8, scores.items(), key=itemgetter(1))
+        if len(top) > want:
+            floor = top[want - 1][1] - 1e-9
+            if top[-1][1] >= floor:  # more ties than fetched: look at all of them
+                top = [(j, s) for j, s in scores.items() if s >= floor]
+            else:
+                top = [(j, s) for j, s in top if s >= floor]
+        top.sort(key=lambda js: (-round(js[1], 9), docs[js[0]].order))
+        best = [j for j, _ in top[:want]]
         if len(best) < want:
             taken = {i, *skip, *best}
-            for pool in (self.newest_by_topic[self.docs[i].topic], self.newest):
+            for pool in (self.newest_by_topic[docs[i].topic], self.newest):
                 for j in pool:
                     if len(best) == want:
                         break

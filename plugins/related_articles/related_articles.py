@@ -143,34 +143,35 @@ def _fields(article, options: Options):
     )
 
 
-def _doc(article, analyzer: Analyzer, cache: CountsCache, options: Options) -> Doc:
+def _doc(article, order, analyzer: Analyzer, cache: CountsCache, options: Options) -> Doc:
     fields = _fields(article, options)
     counts, sizes = cache.counts(
         content_key(article.lang, fields), lambda: analyzer.count(fields)
     )
     body_words = sizes[2]
     tags = frozenset(tag.slug for tag in getattr(article, "tags", None) or ())
-    source = _source(article)
     if body_words == 0:
         logger.warning(
             "related_articles: %s has no body text; ranking it by title, summary, tags and topic",
-            source,
+            _source(article),
         )
     elif body_words < MIN_BODY_WORDS:
         logger.warning(
             "related_articles: %s has a body of only %d word(s); "
             "ranking it mostly by title, summary, tags and topic",
-            source,
+            _source(article),
             body_words,
         )
     if not tags:
-        logger.warning("related_articles: %s has no tags; ranking it by text and topic", source)
+        logger.warning(
+            "related_articles: %s has no tags; ranking it by text and topic", _source(article)
+        )
     category = getattr(article, "category", None)
     return Doc(
         counts=counts,
         tags=tags,
         topic=category.slug if category is not None else None,
-        order=_order(article),
+        order=order,
     )
 
 
@@ -184,10 +185,13 @@ def _pinned_slugs(article) -> list[str]:
 
 def _resolve_pins(article, by_slug, maximum: int) -> list:
     """Return the articles pinned by `article`, warning about each unusable pin."""
+    slugs = _pinned_slugs(article)
+    if not slugs:
+        return []
     source = _source(article)
     own = by_slug[article.lang]
     pinned, seen = [], set()
-    for slug in _pinned_slugs(article):
+    for slug in slugs:
         target = own.get(slug)
         if slug in seen:
             logger.warning("related_articles: %s pins '%s' more than once", source, slug)
@@ -233,9 +237,11 @@ def relate_articles(generator) -> None:
     by_slug = {lang: {a.slug: a for a in group} for lang, group in groups.items()}
 
     for lang in sorted(groups):
-        group = sorted(groups[lang], key=_order)
+        group = sorted((_order(a), a) for a in groups[lang])
         analyzer = Analyzer(lang, options.stopwords.get(lang, ()), options.stemming)
-        ranker = Ranker([_doc(a, analyzer, cache, options) for a in group], options.weights)
+        docs = [_doc(a, order, analyzer, cache, options) for order, a in group]
+        ranker = Ranker(docs, options.weights)
+        group = [a for _, a in group]
         if len(group) == 1:
             logger.warning(
                 "related_articles: %s is the only article in language '%s'; "

@@ -56,36 +56,38 @@ class Analyzer:
         self.lang = lang
         self.stopwords = BUILT_IN.get(lang, frozenset()) | {w.casefold() for w in extra_stopwords}
         self._stemmer = stemmer_for(lang) if stem else None
-        # Each distinct word is stemmed once per build: most words repeat.
-        self._terms: dict[str, str | None] = {}
+        # Each distinct whitespace-separated token ("Revision," or "e-post") is
+        # analysed once per build: most tokens repeat, across articles too.
+        self._tokens: dict[str, tuple[tuple[str, ...], int]] = {}
 
     def term(self, word: str) -> str | None:
-        """Return the index term for one word, or None for a word to ignore."""
-        try:
-            return self._terms[word]
-        except KeyError:
-            pass
+        """Return the index term for one lower-case word, or None for a word to ignore."""
         if word in self.stopwords or (len(word) < 2 and not word.isdigit()):
-            term = None
-        elif self._stemmer is not None:
-            term = self._stemmer.stemWord(word)
-        else:
-            term = word
-        self._terms[word] = term
-        return term
+            return None
+        if self._stemmer is not None:
+            return self._stemmer.stemWord(word)
+        return word
+
+    def _token(self, token: str) -> tuple[tuple[str, ...], int]:
+        found = _WORD.findall(token)
+        terms = tuple(t for t in map(self.term, found) if t is not None)
+        self._tokens[token] = analysed = (terms, len(found))
+        return analysed
 
     def count(self, fields) -> tuple[dict[str, float], list[int]]:
         """Return weighted term counts for (text, weight) pairs, and each text's word count."""
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = {}
         sizes = []
-        term = self.term
+        known = self._tokens
         for text, weight in fields:
-            found = words(text) if text else []
-            sizes.append(len(found))
-            if not weight:
-                continue
-            field_counts = Counter(map(term, found))
-            field_counts.pop(None, None)
-            for t, n in field_counts.items():
-                counts[t] += n * weight
-        return dict(counts), sizes
+            size = 0
+            # Splitting on whitespace and counting are done in C; the Python
+            # loop below then runs once per distinct token, not once per word.
+            for token, n in Counter(text.casefold().split()).items():
+                terms, found = known.get(token) or self._token(token)
+                size += n * found
+                if weight:
+                    for t in terms:
+                        counts[t] = counts.get(t, 0) + n * weight
+            sizes.append(size)
+        return counts, sizes
