@@ -75,6 +75,7 @@ PLUGINS = [
     "theme_i18n",
     "standards_table",
     "seo",
+    "search_index",
 ]
 
 STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")

@@ -114,3 +114,14 @@ def fixture_site_url(fixture_site):
     yield base
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def real_site_url(real_site):
+    """The real site served over HTTP the way `make run` serves it."""
+    from devserver.static_site import StaticSite
+
+    base, server = serve_wsgi(StaticSite(real_site, {"": "404.html", "en/": "en/404.html"}))
+    yield base
+    server.shutdown()
+    server.server_close()
