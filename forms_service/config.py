@@ -18,15 +18,23 @@ def _int(name, default):
     return int(value) if value else default
 
 
+def database_url(url):
+    """Use psycopg 3 for plain postgresql:// URLs (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url and url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def from_environment():
     """Return the settings taken from the environment; unset values get their default."""
     site_url = os.environ.get("FORMS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     smtp_url = os.environ.get("FORMS_SMTP_URL") or None
-    database_url = os.environ.get("FORMS_DATABASE_URL") or None
+    database = database_url(os.environ.get("FORMS_DATABASE_URL") or None)
     local = urlsplit(site_url).hostname in LOCAL_HOSTS
     return {
         # None means: the embedded defaults (SQLite and a key file in instance/).
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_DATABASE_URI": database,
         "SECRET_KEY": os.environ.get("FORMS_SECRET_KEY") or None,
         "SMTP_URL": smtp_url,
         "MAIL_FROM": os.environ.get("FORMS_MAIL_FROM", "Normkraft <no-reply@normkraft.se>"),
@@ -39,7 +47,7 @@ def from_environment():
         "RATELIMIT_PER_EMAIL": os.environ.get("FORMS_RATELIMIT_PER_EMAIL", "5/hour"),
         # Development runs migrations and the mail worker inside the app; production
         # (an explicit database or SMTP server) runs them as separate commands.
-        "AUTO_MIGRATE": _flag("FORMS_AUTO_MIGRATE", database_url is None),
+        "AUTO_MIGRATE": _flag("FORMS_AUTO_MIGRATE", database is None),
         "OUTBOX_THREAD": _flag("FORMS_OUTBOX_THREAD", smtp_url is None),
         "SESSION_COOKIE_SECURE": _flag("FORMS_COOKIE_SECURE", not local),
         "PROXY_COUNT": _int("FORMS_PROXY_COUNT", 0),

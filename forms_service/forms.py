@@ -21,6 +21,8 @@ class ValidEmail:
     """Check the address with email-validator (syntax only) and keep its normalized form."""
 
     def __call__(self, form, field):
+        if field.errors:
+            return  # Too long already; one message is enough.
         try:
             result = validate_email(field.data or "", check_deliverability=False)
         except EmailNotValidError:

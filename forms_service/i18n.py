@@ -5,6 +5,7 @@ e-book source text; no code changes.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel.messages.pofile import read_po
 from flask import current_app, g, request
@@ -41,10 +42,24 @@ def pick_language(code):
 
 
 def current_language():
-    """The language of this request: set by the view, else ?lang=, else the default."""
+    """The language of this request: set by the view, else the request's, else the default."""
     if "lang" not in g:
-        g.lang = pick_language(request.values.get("lang") if request else None)
+        g.lang = pick_language(_requested_language())
     return g.lang
+
+
+def _requested_language():
+    if not request:
+        return None
+    code = request.args.get("lang")
+    small = (request.content_length or 0) <= current_app.config["MAX_CONTENT_LENGTH"]
+    if code is None and request.method == "POST" and small:
+        code = request.form.get("lang")
+    if code is None:
+        # The page the reader came from: /en/... is English, the site root the default.
+        path = urlsplit(request.headers.get("Referer", "")).path
+        code = path.strip("/").split("/", 1)[0]
+    return code
 
 
 def translate(msgid, language=None, **params):

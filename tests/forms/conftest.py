@@ -1,0 +1,131 @@
+"""Fixtures for the forms service: apps on SQLite and PostgreSQL, real SMTP and Redis."""
+
+import uuid
+
+import pytest
+from forms_helpers import (
+    EBOOK_EN, EBOOK_SV, POSTGRES_URL, REDIS_URL, Signup, SMTPCollector, free_port, make_app,
+    port_open, require,
+)
+
+from forms_service.db import db
+
+
+@pytest.fixture(scope="session")
+
+
+def postgres_server():
+    """A fresh database on the real PostgreSQL server; its URL (dropped afterwards)."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        require("PostgreSQL at " + POSTGRES_URL, False)
+    name = "forms_test_" + uuid.uuid4().hex[:10]
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+
+
+def postgres_url(postgres_server):
+    """The session database, emptied for this test."""
+    yield postgres_server
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(postgres_server)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS outbox, consents, leads, alembic_version")
+    engine.dispose()
+
+
+@pytest.fixture
+
+
+def ebook_source(tmp_path):
+    folder = tmp_path / "ebook-src"
+    folder.mkdir()
+    (folder / "sv.md").write_text(EBOOK_SV, encoding="utf-8")
+    (folder / "en.md").write_text(EBOOK_EN, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+
+
+def app(request, tmp_path, ebook_source):
+    """The app on SQLite and on PostgreSQL."""
+    overrides = {}
+    if request.param == "postgresql":
+        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = make_app(tmp_path, ebook_source, **overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+
+
+def sqlite_app(tmp_path, ebook_source):
+    app = make_app(tmp_path, ebook_source)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+
+
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+
+
+def signup(client):
+    return Signup(client)
+
+
+@pytest.fixture
+
+
+def smtp_server():
+    """A real SMTP server in this process; yields (handler, port, start, stop)."""
+    from aiosmtpd.controller import Controller
+
+    handler = SMTPCollector()
+    port = free_port()
+    state = {}
+
+    def start():
+        state["c"] = Controller(handler, hostname="127.0.0.1", port=port)
+        state["c"].start()
+
+    def stop():
+        if state.get("c"):
+            state.pop("c").stop()
+
+    start()
+    yield handler, port, start, stop
+    stop()
+
+
+@pytest.fixture
+
+
+def redis_url():
+    require("Redis at 127.0.0.1:6379", port_open("127.0.0.1", 6379))
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()

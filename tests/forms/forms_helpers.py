@@ -1,0 +1,116 @@
+"""Helpers for the forms service tests (constants, app builder, posting like forms.js)."""
+
+import os
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from forms_service import create_app
+
+SITE = "http://localhost"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("FORMS_TEST_POSTGRES_URL",
+                              "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("FORMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+EBOOK_SV = "# Från krav till certifikat\n\nEn kort text med å, ä och ö.\n\n- Punkt ett\n"
+EBOOK_EN = "# From requirements to certificate\n\nA short text.\n\n- Point one\n"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require(what, available):
+    """Skip when a service is missing; with CI=true, fail instead."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required when CI=true", pytrace=False)
+    pytest.skip(f"{what} is not available")
+
+
+def make_app(tmp_path, ebook_source, **overrides):
+    """An app with all its files under tmp_path and no background thread."""
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forms.sqlite3'}",
+        "SECRET_KEY": "test-secret",
+        "SITE_URL": SITE,
+        "SMTP_URL": None,
+        "OUTBOX_THREAD": False,
+        "AUTO_MIGRATE": True,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MIN_FILL_SECONDS": 1.0,
+        "OUTBOX_BACKOFF_SECONDS": 0.0,
+        "EBOOK_SOURCE_DIR": str(ebook_source),
+        "EBOOK_DIR": str(tmp_path / "private-ebook"),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+class Signup:
+    """Posts like forms.js does: token from /csrf, Accept JSON, same-site Origin."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self):
+        return self.client.get("/csrf").get_json()["csrf_token"]
+
+    def json(self, with_token=True, headers=None, **fields):
+        data = {"name": "Anna Andersson", "email": "anna@example.com", "consent": "y",
+                "lang": "sv", "elapsed": "5000"}
+        data.update(fields)
+        data = {k: v for k, v in data.items() if v is not None}
+        sent = {"Accept": "application/json", "Origin": SITE}
+        if with_token:
+            sent["X-CSRFToken"] = self.token()
+        sent.update(headers or {})
+        return self.client.post("/ebook", data=data, headers=sent)
+
+
+def pending_mail(app):
+    from forms_service.outbox import process_outbox
+
+    with app.test_request_context(base_url=SITE + "/forms"):
+        return process_outbox()
+
+
+class SMTPCollector:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+ROOT = Path(__file__).resolve().parents[2]
