@@ -76,6 +76,7 @@ PLUGINS = [
     "standards_table",
     "seo",
     "search_index",
+    "production_assets",
 ]
 
 STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")

@@ -10,5 +10,9 @@ from pelicanconf import *  # noqa: E402,F403
 # canonical links and the sitemap are built from it.
 SITEURL = os.environ.get("SITEURL", "https://www.normkraft.se").rstrip("/")
 RELATIVE_URLS = False
+SITE_ORIGIN = SITEURL
 LANGUAGE_FEEDS = True
+ASSET_FINGERPRINT = True  # site.<hash>.css: cache forever, never stale
+MINIFY_OUTPUT = True
+PRECOMPRESS_OUTPUT = True  # .gz and .br beside each text file
 DELETE_OUTPUT_DIRECTORY = True

@@ -125,3 +125,11 @@ def real_site_url(real_site):
     yield base
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory):
+    """The real site built with publishconf.py (minified, fingerprinted, precompressed)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", "https://www.example.se")
+        return build(tmp_path_factory.mktemp("published") / "output", ROOT / "publishconf.py")

@@ -33,7 +33,7 @@ def _vnu_errors(site: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("site_name", ["fixture_site", "real_site"])
+@pytest.mark.parametrize("site_name", ["fixture_site", "real_site", "published_site"])
 def test_html_has_no_validation_errors(request, site_name):
     site = request.getfixturevalue(site_name)
     assert len(list(site.rglob("*.html"))) > 10

@@ -1,0 +1,5 @@
+"""Production output: cache-busting asset names, minified files, gzip and brotli copies."""
+
+from .production_assets import register
+
+__all__ = ["register"]
