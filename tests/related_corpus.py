@@ -163,7 +163,8 @@ def _write_article(rng, root, lang, key, cluster, date, has_tags, noisy_tag, dri
     topic = CLUSTERS[cluster][0]
     own = _words(CLUSTERS[cluster][column])
     general, filler = _words(GENERAL[lang]), FILLER[lang]
-    title = " ".join([*rng.sample(own, 2), rng.choice(general)]).capitalize()
+    # Numbered, because the site rejects two articles with one title.
+    title = " ".join([*rng.sample(own, 2), rng.choice(general), str(key)]).capitalize()
     summary = _sentence(rng, (own, general, filler), 12)
     body = [_paragraph(rng, (own, general, filler)) for _ in range(paragraphs)]
     if drift is not None and drift != cluster:
