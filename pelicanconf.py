@@ -77,6 +77,7 @@ PLUGINS = [
     "seo",
     "search_index",
     "production_assets",
+    "related_articles",
 ]
 
 STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")
