@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app, url_for
+from flask.cli import AppGroup
 from sqlalchemy import select, update
 
 from .db import db
@@ -130,9 +131,7 @@ class OutboxThread:
         self.thread.join(timeout)
 
 
-@click.group("outbox")
-def outbox_cli():
-    """Send the queued mail."""
+outbox_cli = AppGroup("outbox", help="Send the queued mail.")
 
 
 @outbox_cli.command("run")

@@ -1,0 +1,98 @@
+"""create_app: embedded defaults without any environment, FORMS_* variables, migrations."""
+
+import sqlite3
+
+import pytest
+from forms_helpers import Signup, pending_mail
+from sqlalchemy import inspect
+
+from forms_service import create_app
+from forms_service.config import database_url, from_environment
+from forms_service.db import db
+
+FORMS_VARS = ["FORMS_DATABASE_URL", "FORMS_SECRET_KEY", "FORMS_SMTP_URL", "FORMS_MAIL_FROM",
+              "FORMS_SUPPORT_EMAIL", "FORMS_SALES_EMAIL", "FORMS_SITE_URL",
+              "FORMS_RATELIMIT_STORAGE_URL", "FORMS_RATELIMIT_ENABLED", "FORMS_OUTBOX_THREAD",
+              "FORMS_AUTO_MIGRATE"]
+
+
+@pytest.fixture
+def no_env(monkeypatch, tmp_path, ebook_source):
+    for name in FORMS_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FORMS_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("FORMS_EBOOK_SOURCE_DIR", str(ebook_source))
+    monkeypatch.setenv("FORMS_OUTBOX_THREAD", "false")
+    monkeypatch.setenv("FORMS_SITE_URL", "http://localhost")
+    return tmp_path / "instance"
+
+
+def test_defaults_need_no_environment(no_env):
+    app = create_app()
+    try:
+        assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{no_env / 'forms.sqlite3'}"
+        key = (no_env / "secret_key").read_text()
+        assert app.config["SECRET_KEY"] == key and len(key) > 40
+        assert (no_env / "secret_key").stat().st_mode & 0o077 == 0
+        assert app.config["SESSION_COOKIE_SECURE"] is False  # local development
+        assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+        assert (no_env / "ebook" / "sv.pdf").is_file() and (no_env / "ebook" / "en.pdf").is_file()
+        with app.app_context():
+            assert {"leads", "consents", "outbox", "alembic_version"} <= set(
+                inspect(db.engine).get_table_names())
+        mode = sqlite3.connect(no_env / "forms.sqlite3").execute("PRAGMA journal_mode").fetchone()
+        assert mode == ("wal",)
+        Signup(app.test_client()).json(email="dev@example.com")
+        assert pending_mail(app) == (1, 0)
+        (eml,) = (no_env / "mail").glob("*.eml")
+        assert "To: dev@example.com" in eml.read_text()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    again = create_app()
+    assert again.config["SECRET_KEY"] == key  # generated once, kept
+    with again.app_context():
+        db.engine.dispose()
+
+
+def test_environment_variables(monkeypatch):
+    monkeypatch.setenv("FORMS_DATABASE_URL", "postgresql://u@db/forms")
+    monkeypatch.setenv("FORMS_SMTP_URL", "smtp://u:p@mail:587")
+    monkeypatch.setenv("FORMS_SITE_URL", "https://normkraft.se/")
+    monkeypatch.setenv("FORMS_RATELIMIT_STORAGE_URL", "redis://cache:6379/0")
+    monkeypatch.setenv("FORMS_RATELIMIT_ENABLED", "false")
+    monkeypatch.setenv("FORMS_SUPPORT_EMAIL", "help@normkraft.se")
+    for name in ("FORMS_OUTBOX_THREAD", "FORMS_AUTO_MIGRATE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = from_environment()
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/forms"
+    assert settings["SITE_URL"] == "https://normkraft.se"
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["RATELIMIT_ENABLED"] is False
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+    assert settings["SUPPORT_EMAIL"] == "help@normkraft.se"
+    # Production: migrations and the worker are separate commands.
+    assert settings["AUTO_MIGRATE"] is False and settings["OUTBOX_THREAD"] is False
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgres://a@b/c", "postgresql+psycopg://a@b/c"),
+    ("sqlite:///x.db", "sqlite:///x.db"),
+    (None, None),
+])
+def test_database_url(url, expected):
+    assert database_url(url) == expected
+
+
+def test_support_address_is_configurable(app, signup):
+    app.config["SUPPORT_EMAIL"] = "hjalp@normkraft.se"
+    response = signup.json(with_token=False, headers={"Origin": "https://elsewhere.example"})
+    assert response.get_json()["message"] == "Oj! Något gick fel. Hör av dig till hjalp@normkraft.se"
+
+
+def test_cli_runs_the_outbox_once(app, signup):
+    signup.json()
+    app.config["SERVER_NAME"] = None
+    result = app.test_cli_runner().invoke(args=["outbox", "run", "--once"])
+    assert result.exception is None, result.exception
+    assert result.output.strip() == "sent 1, failed 0"
