@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 OUTPUT := output
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test html publish clean check bench install ensure-chromium
+.PHONY: run test html publish clean check bench install ensure-chromium audit i18n
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ clean:
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --omit-header .
 	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --ignore-obsolete --omit-header
+
+## Lighthouse scores of the production build (needs chromium and npm).
+audit: $(STAMP)
+	$(PY) scripts/audit.py

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
+
+# Fingerprinted assets (site.0123abcdef.css) never change, so they may be cached for a year.
+HASHED_NAME = re.compile(r"\.[0-9a-f]{10}\.(css|js)$")
 
 
 class StaticSite:
@@ -30,13 +34,31 @@ class StaticSite:
         mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/xml"):
             mimetype += "; charset=utf-8"
+        # Like nginx's gzip_static/brotli_static: send a precompressed copy
+        # when the production build made one and the client accepts it.
+        accepted = Request(environ).accept_encodings
+        body, encoding = path, None
+        for suffix, name in ((".br", "br"), (".gz", "gzip")):
+            candidate = path.with_name(path.name + suffix)
+            if accepted[name] and candidate.is_file():
+                body, encoding = candidate, name
+                break
         response = Response(
-            wrap_file(environ, path.open("rb")),
+            wrap_file(environ, body.open("rb")),
             status=status,
             mimetype=mimetype,
             direct_passthrough=True,
         )
-        response.content_length = path.stat().st_size
+        response.content_length = body.stat().st_size
+        response.vary.add("Accept-Encoding")
+        if encoding:
+            response.content_encoding = encoding
+        if HASHED_NAME.search(path.name):
+            response.cache_control.public = True
+            response.cache_control.max_age = 31_536_000
+            response.cache_control.immutable = True
+        else:
+            response.cache_control.no_cache = True
         return response
 
     def __call__(self, environ, start_response):

@@ -1,0 +1,51 @@
+"""axe-core finds no accessibility violations on the main page types, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "/",
+    "/en/",
+    "/artiklar/skillnaden-mellan-iso-9000-och-iso-9001/",
+    "/en/articles/difference-between-iso-9000-and-iso-9001/",
+    "/amne/iso-9001/",
+    "/en/topics/iso-9001/",
+    "/skribenter/karin-sjoberg/",
+    "/en/authors/karin-sjoberg/",
+    "/e-bok/",
+    "/en/book-a-meeting/",
+    "/en/404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_axe_violations(browser, real_site_url, axe, path):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(real_site_url + path)
+    results = axe.run(page)
+    context.close()
+    violations = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+    assert violations == []
+
+
+def test_axe_reports_real_violations(browser, axe):
+    """Guard: the checker must flag an image without alternative text."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<!DOCTYPE html><html lang="en"><title>x</title><main><img src="x.png"></main></html>')
+    results = axe.run(page)
+    context.close()
+    assert "image-alt" in {v["id"] for v in results.response["violations"]}
