@@ -111,3 +111,13 @@ def test_rebuilds_when_content_changes(dev_server):
         encoding="utf-8",
     )
     _wait_for(lambda: "Quality, revised" in _get(base + "/en/articles/quality-in-practice/")[1])
+
+
+def test_forms_service_answers_under_forms_on_the_same_port(dev_server):
+    base, _ = dev_server
+    status, body, headers = _get(base + "/forms/health")
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/json")
+    status, body, headers = _get(base + "/forms/csrf")
+    assert status == 200 and "csrf_token" in body
+    assert "no-store" in headers["Cache-Control"]
