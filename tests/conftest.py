@@ -105,26 +105,41 @@ def serve_wsgi(app):
     return f"http://127.0.0.1:{server.server_port}", server
 
 
-@pytest.fixture(scope="session")
-def fixture_site_url(fixture_site):
-    """The fixture site served over HTTP the way `make run` serves it."""
+def _serve_site(folder: Path):
     from devserver.static_site import StaticSite
 
-    base, server = serve_wsgi(StaticSite(fixture_site, {"": "404.html", "en/": "en/404.html"}))
+    base, server = serve_wsgi(StaticSite(folder, {"": "404.html", "en/": "en/404.html"}))
     yield base
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fixture_site_url(fixture_site):
+    """The fixture site served over HTTP the way `make run` serves it."""
+    yield from _serve_site(fixture_site)
 
 
 @pytest.fixture(scope="session")
 def real_site_url(real_site):
     """The real site served over HTTP the way `make run` serves it."""
-    from devserver.static_site import StaticSite
+    yield from _serve_site(real_site)
 
-    base, server = serve_wsgi(StaticSite(real_site, {"": "404.html", "en/": "en/404.html"}))
-    yield base
-    server.shutdown()
-    server.server_close()
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page in its own context."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` with `new` in a content file; fail if `old` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

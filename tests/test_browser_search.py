@@ -7,14 +7,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def _search(page, label, query):
     field = page.get_by_label(label)
     field.fill(query)

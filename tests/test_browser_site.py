@@ -7,14 +7,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_switching_language_opens_the_translation(page, fixture_site_url):
     page.goto(f"{fixture_site_url}/artiklar/kvalitet-i-praktiken/")
     assert page.locator("html").get_attribute("lang") == "sv"

@@ -7,13 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, build_fixture
-
-
-def _edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from conftest import ROOT, build_fixture, edit
 
 
 def _build_error(content, tmp_path) -> str:
@@ -34,19 +28,19 @@ def _build_error(content, tmp_path) -> str:
     ],
 )
 def test_missing_metadata_names_the_file(content_copy, tmp_path, file, line, expected):
-    _edit(content_copy / file, line, "")
+    edit(content_copy / file, line, "")
     message = _build_error(content_copy, tmp_path)
     assert f"{file}: {expected}" in message
 
 
 def test_unknown_language(content_copy, tmp_path):
-    _edit(content_copy / "articles/en/environment.md", "Lang: en", "Lang: de")
+    edit(content_copy / "articles/en/environment.md", "Lang: en", "Lang: de")
     message = _build_error(content_copy, tmp_path)
     assert "articles/en/environment.md: unknown language 'de' (known: en, sv)" in message
 
 
 def test_translation_key_used_twice_in_one_language(content_copy, tmp_path):
-    _edit(content_copy / "articles/en/environment.md", "Translation_key: environment", "Translation_key: quality")
+    edit(content_copy / "articles/en/environment.md", "Translation_key: environment", "Translation_key: quality")
     message = _build_error(content_copy, tmp_path)
     assert (
         "content/articles/en/environment.md, content/articles/en/quality.md: "
@@ -55,26 +49,26 @@ def test_translation_key_used_twice_in_one_language(content_copy, tmp_path):
 
 
 def test_broken_filename_link(content_copy, tmp_path):
-    _edit(content_copy / "articles/sv/kvalitet.md", "{filename}miljo.md", "{filename}finns-inte.md")
+    edit(content_copy / "articles/sv/kvalitet.md", "{filename}miljo.md", "{filename}finns-inte.md")
     message = _build_error(content_copy, tmp_path)
     assert "articles/sv/kvalitet.md: broken link {filename}finns-inte.md" in message
 
 
 def test_unknown_standard_in_comparison_table(content_copy, tmp_path):
-    _edit(content_copy / "articles/en/quality.md", "[[compare iso-9000 iso-9001]]", "[[compare iso-9000 iso-9999]]")
+    edit(content_copy / "articles/en/quality.md", "[[compare iso-9000 iso-9001]]", "[[compare iso-9000 iso-9999]]")
     message = _build_error(content_copy, tmp_path)
     assert "Could not process articles/en/quality.md: standards_table: unknown standard 'iso-9999'" in message
 
 
 def test_every_problem_is_reported_at_once(content_copy, tmp_path):
-    _edit(content_copy / "articles/sv/miljo.md", "Lang: sv\n", "")
-    _edit(content_copy / "articles/en/environment.md", "Lang: en", "Lang: xx")
+    edit(content_copy / "articles/sv/miljo.md", "Lang: sv\n", "")
+    edit(content_copy / "articles/en/environment.md", "Lang: en", "Lang: xx")
     message = _build_error(content_copy, tmp_path)
     assert message.startswith("2 content problem(s):")
 
 
 def test_a_failed_build_writes_nothing(content_copy, tmp_path):
-    _edit(content_copy / "articles/sv/miljo.md", "Lang: sv\n", "")
+    edit(content_copy / "articles/sv/miljo.md", "Lang: sv\n", "")
     output = tmp_path / "out"
     _build_error(content_copy, tmp_path)
     assert not output.exists() or not any(output.iterdir())
@@ -84,7 +78,7 @@ def test_build_script_keeps_the_previous_output_on_failure(content_copy, tmp_pat
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("previous build", encoding="utf-8")
-    _edit(content_copy / "articles/sv/miljo.md", "Date: 2024-02-01 10:00\n", "")
+    edit(content_copy / "articles/sv/miljo.md", "Date: 2024-02-01 10:00\n", "")
     settings = tmp_path / "settings.py"
     settings.write_text(
         f"from pelicanconf import *\nPATH = {str(content_copy)!r}\n"

@@ -16,13 +16,18 @@ def newest_first(items):
     return sorted(sorted(items, key=attrgetter("slug")), key=attrgetter("date"), reverse=True)
 
 
+def _by_language(settings, items) -> dict[str, list]:
+    languages = languages_from_settings(settings)
+    by_lang = {code: [] for code in languages}
+    for item in items:
+        if item.lang in by_lang:
+            by_lang[item.lang].append(item)
+    return by_lang
+
+
 def group_articles_by_language(generator) -> None:
     """Publish every language's articles, translations included, in the context."""
-    languages = languages_from_settings(generator.settings)
-    by_lang = {code: [] for code in languages}
-    for article in [*generator.articles, *generator.translations]:
-        if article.lang in by_lang:
-            by_lang[article.lang].append(article)
+    by_lang = _by_language(generator.settings, [*generator.articles, *generator.translations])
     generator.context["articles_by_lang"] = {
         code: newest_first(items) for code, items in by_lang.items()
     }
@@ -36,12 +41,9 @@ def group_articles_by_language(generator) -> None:
 
 def group_pages_by_language(generator) -> None:
     """Publish every language's pages, translations included, in the context."""
-    languages = languages_from_settings(generator.settings)
-    by_lang = {code: [] for code in languages}
-    for page in [*generator.pages, *generator.translations]:
-        if page.lang in by_lang:
-            by_lang[page.lang].append(page)
-    generator.context["pages_by_lang"] = by_lang
+    generator.context["pages_by_lang"] = _by_language(
+        generator.settings, [*generator.pages, *generator.translations]
+    )
 
 
 def _group(articles, key):

@@ -8,8 +8,10 @@ from pelican.urlwrappers import Author, Category
 from .languages import Language, languages_from_settings
 
 
-class LocalizedCategory(Category):
-    """A topic whose pages live under one language's prefix."""
+class _Localized:
+    """Mixin: a topic or author whose page lives under one language's prefix."""
+
+    url_kind = ""  # "topic" or "author": picks Language.topic_url or author_url
 
     def __init__(self, name, settings, language: Language):
         super().__init__(name, settings)
@@ -17,7 +19,7 @@ class LocalizedCategory(Category):
 
     @property
     def url(self):
-        return self.language.topic_url(self.slug)
+        return getattr(self.language, f"{self.url_kind}_url")(self.slug)
 
     @property
     def save_as(self):
@@ -28,24 +30,16 @@ class LocalizedCategory(Category):
         return self.url.rstrip("/")
 
 
-class LocalizedAuthor(Author):
-    """An author whose page lives under one language's prefix."""
+class LocalizedCategory(_Localized, Category):
+    """A topic of one language."""
 
-    def __init__(self, name, settings, language: Language):
-        super().__init__(name, settings)
-        self.language = language
+    url_kind = "topic"
 
-    @property
-    def url(self):
-        return self.language.author_url(self.slug)
 
-    @property
-    def save_as(self):
-        return self.language.save_as(self.url)
+class LocalizedAuthor(_Localized, Author):
+    """An author's page in one language."""
 
-    @property
-    def page_name(self):
-        return self.url.rstrip("/")
+    url_kind = "author"
 
 
 def localize_content(content) -> None:
