@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 from forms_helpers import (
-    EBOOK_EN, EBOOK_SV, POSTGRES_URL, REDIS_URL, Signup, SMTPCollector, free_port, make_app,
+    EBOOK_EN, EBOOK_SV, POSTGRES_URL, REDIS_URL, ROOT, Signup, SMTPCollector, free_port, make_app,
     port_open, require,
 )
 
@@ -129,3 +129,76 @@ def redis_url():
     yield REDIS_URL
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real site, built with Pelican into a temporary folder."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    output = tmp_path_factory.mktemp("forms-site") / "output"
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"OUTPUT_PATH": str(output), "CACHE_CONTENT": False})
+    Pelican(settings).run()
+    return output
+
+
+@pytest.fixture
+def live_site(built_site, tmp_path, ebook_source):
+    """The built site and the forms service on one port, as `make run` serves them."""
+    import threading
+
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+    from werkzeug.serving import make_server
+
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
+                         threaded=True)
+    origin = f"http://127.0.0.1:{server.server_port}"
+    forms = make_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3)
+    holder["app"] = DispatcherMiddleware(static_files(built_site), {"/forms": forms})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin, forms
+    server.shutdown()
+    thread.join(5)
+    with forms.app_context():
+        db.engine.dispose()
+
+
+def static_files(root):
+    """A tiny WSGI app serving root, with index.html for folders."""
+    import mimetypes
+
+    def app(environ, start_response):
+        path = (root / environ.get("PATH_INFO", "/").lstrip("/")).resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file() or root.resolve() not in path.parents:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind.endswith("javascript"):
+            kind += "; charset=utf-8"
+        start_response("200 OK", [("Content-Type", kind)])
+        return [path.read_bytes()]
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (fails instead of skipping when CI=true)."""
+    import shutil
+
+    executable = shutil.which("chromium")
+    require("Chromium (apt-get install chromium)", executable)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
