@@ -1,45 +1,21 @@
-"""Shared fixtures: real site builds into tmp_path and parsed HTML."""
+"""Shared fixtures: real site builds into tmp_path, served sites and a browser."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def missing_service(what: str) -> None:
-    """Skip a test whose service is missing, or fail it under CI=true."""
-    if IN_CI:
-        pytest.fail(f"{what} is required when CI=true", pytrace=False)
-    pytest.skip(f"{what} is not available")
-
-
-def build(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides) -> Path:
-    """Build a site with Pelican's API into `output` and return it."""
-    override = {"OUTPUT_PATH": str(output), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
-    override.update(overrides)
-    settings = read_settings(str(settings_file), override=override)
-    Pelican(settings).run()
-    return output
-
-
-def build_fixture(output: Path, path: Path = FIXTURE_SITE, **overrides) -> Path:
-    """Build a small fixture site (content under `path`) into `output`."""
-    overrides.setdefault("STANDARDS_DATA", str(path / "data" / "standards.toml"))
-    return build(output, PATH=str(path), **overrides)
-
-
-def parse(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+from site_helpers import (
+    CHROMIUM_ARGS,
+    FIXTURE_SITE,
+    ROOT,
+    build,
+    build_fixture,
+    missing_service,
+    serve_wsgi,
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +28,14 @@ def real_site(tmp_path_factory) -> Path:
 def fixture_site(tmp_path_factory) -> Path:
     """The small fixture site, built once per test session."""
     return build_fixture(tmp_path_factory.mktemp("fixture-site") / "output")
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory):
+    """The real site built with publishconf.py (minified, fingerprinted, precompressed)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", "https://www.example.se")
+        return build(tmp_path_factory.mktemp("published") / "output", ROOT / "publishconf.py")
 
 
 @pytest.fixture
@@ -70,16 +54,6 @@ def chromium_path() -> str:
     return path
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     """A headless Debian chromium driven by Playwright."""
@@ -91,18 +65,6 @@ def browser(chromium_path):
         )
         yield instance
         instance.close()
-
-
-def serve_wsgi(app):
-    """Serve a WSGI app on a free loopback port in a thread; return (base_url, server)."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return f"http://127.0.0.1:{server.server_port}", server
 
 
 def _serve_site(folder: Path):
@@ -133,18 +95,3 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace `old` with `new` in a content file; fail if `old` is not there."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def published_site(tmp_path_factory):
-    """The real site built with publishconf.py (minified, fingerprinted, precompressed)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", "https://www.example.se")
-        return build(tmp_path_factory.mktemp("published") / "output", ROOT / "publishconf.py")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, build_fixture, edit
+from site_helpers import ROOT, build_fixture, edit
 
 
 def _build_error(content, tmp_path) -> str:

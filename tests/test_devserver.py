@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import FIXTURE_SITE, ROOT
+from site_helpers import FIXTURE_SITE, ROOT
 
 
 def _free_port() -> int:

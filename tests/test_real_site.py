@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import parse
+from site_helpers import parse
 
 SV_FLAGSHIP = "artiklar/skillnaden-mellan-iso-9000-och-iso-9001/index.html"
 EN_FLAGSHIP = "en/articles/difference-between-iso-9000-and-iso-9001/index.html"

@@ -208,7 +208,9 @@ def test_ties_are_broken_by_date_then_slug(tmp_path):
     ):
         write_article(content, "sv", slug, f"Revision {n}", body, date=date)
     write_article(content, "en", "audit-1", "Audit", AUDIT_EN * 2, tags="audit", category="Quality")
-    write_article(content, "en", "audit-2", "Audit two", AUDIT_EN * 2, tags="audit", category="Quality")
+    write_article(
+        content, "en", "audit-2", "Audit two", AUDIT_EN * 2, tags="audit", category="Quality"
+    )
     generator = build_site(tmp_path / "content", tmp_path / "output", RELATED_ARTICLES_MAX=4)
     assert related_slugs(generator, "sv", "a-start") == ["e-new", "b-same", "c-same", "d-old"]
 
@@ -239,11 +241,13 @@ def test_max_setting_limits_the_list(tmp_path):
     ("name", "value", "message"),
     [
         ("RELATED_ARTICLES_MAX", "three",
-         "related_articles: RELATED_ARTICLES_MAX must be a whole number >= 0, not 'three'; using 3"),
+         "related_articles: RELATED_ARTICLES_MAX must be a whole number >= 0, "
+         "not 'three'; using 3"),
         ("RELATED_ARTICLES_TAG_WEIGHT", -1,
          "related_articles: RELATED_ARTICLES_TAG_WEIGHT must be a number >= 0, not -1; using 0.25"),
         ("RELATED_ARTICLES_STEMMING", "yes",
-         "related_articles: RELATED_ARTICLES_STEMMING must be True or False, not 'yes'; using True"),
+         "related_articles: RELATED_ARTICLES_STEMMING must be True or False, "
+         "not 'yes'; using True"),
     ],
 )
 def test_bad_setting_warns_and_uses_the_default(tmp_path, caplog, name, value, message):
@@ -313,7 +317,8 @@ def test_bad_pins_warn_naming_file_and_slug(tmp_path, caplog, related, message, 
          "related_articles: content/articles/sv/trasig.md has a body of only 1 word(s); "
          "ranking it mostly by title, summary, tags and topic"),
         (AUDIT_SV, None,
-         "related_articles: content/articles/sv/trasig.md has no tags; ranking it by text and topic"),
+         "related_articles: content/articles/sv/trasig.md has no tags; "
+         "ranking it by text and topic"),
     ],
 )
 def test_thin_article_warns_and_still_gets_related_articles(tmp_path, caplog, body, tags, message):
@@ -332,7 +337,9 @@ def test_language_with_a_single_article_warns_and_the_rest_still_rank(tmp_path, 
     content = tmp_path / "content"
     for n in range(1, 4):
         write_article(content, "sv", f"revision-{n}", f"Revision del {n}", AUDIT_SV * n)
-    write_article(content, "en", "lonely", "Lonely audit", AUDIT_EN, category="Quality", tags="audit")
+    write_article(
+        content, "en", "lonely", "Lonely audit", AUDIT_EN, category="Quality", tags="audit"
+    )
     caplog.set_level(logging.WARNING, logger=LOGGER)
     generator = build_site(content, tmp_path / "output")
     assert warnings_from(caplog) == [

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import build_fixture, parse
+from site_helpers import build_fixture, parse
 
 ORIGIN = "https://www.example.se"
 SV = "artiklar/kvalitet-i-praktiken/index.html"

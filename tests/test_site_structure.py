@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_fixture, parse
+from site_helpers import build_fixture, parse
 
 SV_ARTICLE = "artiklar/kvalitet-i-praktiken/index.html"
 EN_ARTICLE = "en/articles/quality-in-practice/index.html"

@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from pelican.settings import read_settings
 
-from conftest import ROOT, parse
+from site_helpers import ROOT, parse
 
 CATALOGS = ROOT / "theme" / "translations"
 LANGUAGES = sorted(read_settings(str(ROOT / "pelicanconf.py"))["LANGUAGES"])
@@ -82,7 +82,7 @@ def test_no_ui_text_from_the_other_language(fixture_site, prefix, foreign_index)
 
 def test_adding_a_language_needs_only_config_catalog_and_content(tmp_path, content_copy):
     """A third language works from a settings entry, a catalog and content alone."""
-    from conftest import build_fixture
+    from site_helpers import build_fixture
 
     catalogs = tmp_path / "translations"
     for code in ("sv", "en"):

@@ -1,0 +1,65 @@
+"""Helpers shared by the site tests: real builds into tmp_path, parsing, serving."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def missing_service(what: str) -> None:
+    """Skip a test whose service is missing, or fail it under CI=true."""
+    if IN_CI:
+        pytest.fail(f"{what} is required when CI=true", pytrace=False)
+    pytest.skip(f"{what} is not available")
+
+
+def build(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides) -> Path:
+    """Build a site with Pelican's API into `output` and return it."""
+    override = {"OUTPUT_PATH": str(output), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+    override.update(overrides)
+    settings = read_settings(str(settings_file), override=override)
+    Pelican(settings).run()
+    return output
+
+
+def build_fixture(output: Path, path: Path = FIXTURE_SITE, **overrides) -> Path:
+    """Build a small fixture site (content under `path`) into `output`."""
+    overrides.setdefault("STANDARDS_DATA", str(path / "data" / "standards.toml"))
+    return build(output, PATH=str(path), **overrides)
+
+
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` with `new` in a content file; fail if `old` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def serve_wsgi(app):
+    """Serve a WSGI app on a free loopback port in a thread; return (base_url, server)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
