@@ -57,7 +57,8 @@ test: $(STAMP) ensure-chromium
 
 ## Benchmarks (speed and memory targets); not part of `make test`.
 bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@status=0; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || status=1; done; \
+	[ $$status = 0 ] || echo "Some benchmark targets were missed (see above)."; exit $$status
 
 clean:
 	rm -rf $(OUTPUT) cache .pytest_cache
