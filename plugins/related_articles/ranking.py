@@ -80,9 +80,8 @@ class Ranker:
             self.newest_by_topic[docs[i].topic].append(i)
             for tag in docs[i].tags:
                 by_tag[tag].append(i)
-        self.by_tag = {
-            tag: items[: weights.postings_per_tag] for tag, items in by_tag.items() if len(items) > 1
-        }
+        keep = weights.postings_per_tag
+        self.by_tag = {tag: items[:keep] for tag, items in by_tag.items() if len(items) > 1}
         # Shared tags score as the cosine of the articles' tag sets, times the weight.
         self.tag_norm = [1 / math.sqrt(len(d.tags)) if d.tags else 0.0 for d in docs]
 
