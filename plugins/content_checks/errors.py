@@ -39,6 +39,11 @@ class ProblemCollector(logging.Handler):
     def add(self, problem: str) -> None:
         self.problems.append(problem)
 
+    def __reduce__(self):
+        # Pelican's content cache pickles the settings this collector lives in;
+        # a handler holds a lock, so a pickled copy starts empty instead.
+        return (ProblemCollector, ())
+
 
 def start_collecting(settings) -> None:
     stop_collecting(settings)

@@ -28,12 +28,28 @@ def compile_catalog(po_path: Path, locale: str) -> Translations:
     return Translations(fp=buffer)
 
 
-def load_catalogs(catalog_dir, codes) -> dict[str, Translations]:
+class Catalogs(dict):
+    """Compiled translations by language code, rebuilt from the .po files when unpickled.
+
+    It lives in Pelican's settings, which Pelican's content cache pickles.
+    """
+
+    def __init__(self, catalog_dir, codes):
+        super().__init__()
+        self.catalog_dir = str(catalog_dir)
+        self.codes = list(codes)
+        for code in self.codes:
+            path = catalog_path(catalog_dir, code)
+            if not path.is_file():
+                raise CatalogError(
+                    f"theme_i18n: no catalog for language {code!r}: {path} is missing"
+                )
+            self[code] = compile_catalog(path, code)
+
+    def __reduce__(self):
+        return (Catalogs, (self.catalog_dir, self.codes))
+
+
+def load_catalogs(catalog_dir, codes) -> Catalogs:
     """Return compiled translations for every language code."""
-    translations = {}
-    for code in codes:
-        path = catalog_path(catalog_dir, code)
-        if not path.is_file():
-            raise CatalogError(f"theme_i18n: no catalog for language {code!r}: {path} is missing")
-        translations[code] = compile_catalog(path, code)
-    return translations
+    return Catalogs(catalog_dir, codes)
