@@ -62,18 +62,31 @@ def backoff(attempts):
                config["OUTBOX_BACKOFF_MAX_SECONDS"])
 
 
-def process_outbox(limit=None):
-    """Send every due message once; return (sent, failed) counts."""
+def _send_ebook(message):
     from .mailer import build_ebook_mail, send
     from .tokens import download_token
 
+    lead = db.session.get(Lead, message.lead_id)
+    link = url_for("ebook.download", token=download_token(lead.id, message.language),
+                   _external=True)
+    send(build_ebook_mail(lead, message.language, link))
+
+
+# kind -> deliver(message); deliver raises to have the message retried.
+_deliverers = {"ebook": _send_ebook}
+
+
+def register_kind(kind, deliver):
+    """Let a feature deliver its own outbox messages (webhooks, digests, ...)."""
+    _deliverers[kind] = deliver
+
+
+def process_outbox(limit=None):
+    """Deliver every due message once; return (sent, failed) counts."""
     sent = failed = 0
     for message in claim_batch(limit):
-        lead = db.session.get(Lead, message.lead_id)
         try:
-            link = url_for("ebook.download", token=download_token(lead.id, message.language),
-                           _external=True)
-            send(build_ebook_mail(lead, message.language, link))
+            _deliverers[message.kind](message)
         except Exception as exc:  # noqa: BLE001 - any failure is retried later, and logged
             failed += 1
             message.attempts += 1
