@@ -39,7 +39,9 @@ def postgres_url(postgres_server):
 
     engine = sqlalchemy.create_engine(postgres_server)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS outbox, consents, leads, alembic_version")
+        # Every table, whichever feature's migration made it.
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()
 
 
