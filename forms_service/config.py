@@ -18,6 +18,10 @@ def _int(name, default):
     return int(value) if value else default
 
 
+def _list(name):
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def database_url(url):
     """Use psycopg 3 for plain postgresql:// URLs (SQLAlchemy would pick psycopg2)."""
     for prefix in ("postgresql://", "postgres://"):
@@ -53,6 +57,13 @@ def from_environment():
         "PROXY_COUNT": _int("FORMS_PROXY_COUNT", 0),
         "EBOOK_SOURCE_DIR": os.environ.get("FORMS_EBOOK_SOURCE_DIR") or None,
         "EBOOK_DIR": os.environ.get("FORMS_EBOOK_DIR") or None,
+        # The sales desk (forms_service/desk).
+        "WEBHOOK_URLS": _list("FORMS_WEBHOOK_URLS"),
+        "WEBHOOK_SECRET": os.environ.get("FORMS_WEBHOOK_SECRET") or None,
+        "RETENTION_DAYS": _int("FORMS_RETENTION_DAYS", 30),
+        "DESK_LOGIN_LIMIT": os.environ.get("FORMS_DESK_LOGIN_LIMIT", "5/minute;30/hour"),
+        "DESK_LOCKOUT_ATTEMPTS": _int("FORMS_DESK_LOCKOUT_ATTEMPTS", 5),
+        "DESK_LOCKOUT_MINUTES": _int("FORMS_DESK_LOCKOUT_MINUTES", 15),
     }
 
 
@@ -79,4 +90,8 @@ DEFAULTS = {
     "WTF_CSRF_SSL_STRICT": False,  # Origin/Referer are checked against SITE_URL instead.
     "RATELIMIT_HEADERS_ENABLED": True,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WEBHOOK_TIMEOUT": 10,
+    "DESK_PAGE_SIZE": 50,
+    "DESK_SESSION_HOURS": 8,
+    "DIGEST_UPCOMING_DAYS": 7,
 }
