@@ -1,0 +1,43 @@
+"""Meeting booking: free slots, atomic reservation, calendar invites (issue 6).
+
+init_app reads the availability file (instance/availability.toml, else the committed
+example), registers the blueprint and tells the outbox how to build the booking mails.
+"""
+
+import os
+from pathlib import Path
+
+from .availability import load_availability
+
+EXAMPLE = Path(__file__).parent / "availability.example.toml"
+DEFAULTS = {
+    # Good for rescheduling until the last meeting of the horizon has passed.
+    "BOOKING_LINK_MAX_AGE": 60 * 24 * 3600,
+    # A callable returning the current aware UTC time (tests); None means the real clock.
+    "BOOKING_CLOCK": None,
+}
+
+
+def availability_file(app):
+    """FORMS_BOOKING_AVAILABILITY, else instance/availability.toml, else the example."""
+    configured = app.config.get("BOOKING_AVAILABILITY_FILE") or os.environ.get(
+        "FORMS_BOOKING_AVAILABILITY")
+    if configured:
+        return Path(configured)
+    instance = Path(app.instance_path) / "availability.toml"
+    return instance if instance.is_file() else EXAMPLE
+
+
+def init_app(app):
+    """Load the availability, register the blueprint and the outbox mail builders."""
+    from . import manage, views  # noqa: F401 - the modules add their routes to bp
+    from .blueprint import bp
+    from ..outbox import register_kind
+    from .mails import BUILDERS, deliver
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.extensions["booking_availability"] = load_availability(availability_file(app))
+    for kind in BUILDERS:
+        register_kind(kind, deliver)
+    app.register_blueprint(bp)

@@ -1,0 +1,108 @@
+"""The page behind the signed link in the confirmation: cancel or move the meeting."""
+
+from flask import g, redirect, render_template, request, url_for
+
+from ..db import db
+from ..guard import csrf_ok, same_origin
+from ..i18n import pick_language, translate
+from ..limits import limiter, per_ip
+from ..responses import failure
+from .blueprint import availability, bp, now
+from .display import as_utc, when, zone_or_home
+from .forms import CancelForm, MoveForm
+from .messages import TAKEN, problem_message
+from .models import CONFIRMED, Booking
+from .reserve import SlotProblem, SlotTaken, cancel, has_started, reserve
+from .tokens import read_manage_token
+from .views import slot_days
+
+
+def _booking_from(token):
+    """Return (booking, None) or (None, error response); sets the page language."""
+    payload, problem = read_manage_token(token)
+    g.lang = pick_language((payload or {}).get("l") or request.args.get("lang"))
+    booking = db.session.get(Booking, payload["b"]) if payload and not problem else None
+    if booking is None or booking.uid != payload.get("u"):
+        expired = problem == "expired"
+        page = render_template("booking/link_problem.html", lang=g.lang, expired=expired)
+        return None, (page, 410 if expired else 400, {"Cache-Control": "no-store"})
+    return booking, None
+
+
+def _page(booking, token, status=200, notice=None, move_form=None):
+    rules = availability()
+    zone = zone_or_home(booking.time_zone)
+    today = now().astimezone(rules.zone).date()
+    move_form = move_form or MoveForm()
+    state = ("cancelled" if booking.status != CONFIRMED
+             else "past" if has_started(booking, now()) else "open")
+    days = slot_days(rules, today, 14, zone, g.lang) if state == "open" else []
+    return render_template(
+        "booking/manage.html", lang=g.lang, booking=booking, token=token, state=state,
+        notice=notice, cancel_form=CancelForm(), move_form=move_form, days=days,
+        zone_key=zone.key,
+        when=when(as_utc(booking.starts_at), as_utc(booking.ends_at), g.lang, zone),
+    ), status, {"Cache-Control": "no-store"}
+
+
+@bp.get("/manage/<token>")
+def manage(token):
+    """Show the meeting with buttons to cancel it or pick another time."""
+    booking, problem = _booking_from(token)
+    return problem or _page(booking, token)
+
+
+@bp.post("/manage/<token>/cancel")
+@limiter.limit(per_ip)
+def cancel_booking(token):
+    """Cancel the meeting (frees the slot, sends CANCEL invites), then show the page again."""
+    booking, problem = _booking_from(token)
+    if problem:
+        return problem
+    if not same_origin():
+        return failure(400)
+    if not csrf_ok():
+        return _page(booking, token, 400,
+                     translate("Your session has expired. Please try again."))
+    if has_started(booking, now()):
+        return _page(booking, token, 409)
+    cancel(booking)
+    return redirect(url_for("booking.manage", token=token), code=303)
+
+
+@bp.post("/manage/<token>/move")
+@limiter.limit(per_ip)
+def move_booking(token):
+    """Book the new time and cancel the old one in one transaction."""
+    booking, problem = _booking_from(token)
+    if problem:
+        return problem
+    if not same_origin():
+        return failure(400)
+    form = MoveForm()
+    if not csrf_ok():
+        return _page(booking, token, 400,
+                     translate("Your session has expired. Please try again."))
+    if booking.status != CONFIRMED or has_started(booking, now()):
+        return _page(booking, token, 409)
+    if not form.validate():
+        return _page(booking, token, 422, translate("Please pick a time."), form)
+    details = {name: getattr(booking, name) for name in (
+        "name", "email", "company", "phone", "topics", "message", "language", "time_zone",
+        "consent_text", "page_url")}
+    try:
+        reserve(availability(), form.start_utc, details, now(), replace=booking)
+    except SlotProblem as exc:
+        return _page(booking, token, 422, problem_message(exc.code, availability()), form)
+    except SlotTaken:
+        return _page(booking, token, 409, translate(TAKEN), form)
+    return redirect(url_for("booking.moved", lang=g.lang), code=303)
+
+
+@bp.get("/moved")
+def moved():
+    """After a reschedule: the new invitation is on its way."""
+    g.lang = pick_language(request.args.get("lang"))
+    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+                           message=translate("Your meeting has been moved. The new invitation "
+                                             "is on its way to your inbox."))

@@ -1,0 +1,55 @@
+"""A booked meeting: who, when, with which consultant, and its calendar identity."""
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import db
+from ..models import utcnow
+
+CONFIRMED = "confirmed"
+CANCELLED = "cancelled"
+
+
+class Booking(db.Model):
+    """One meeting. Times are naive UTC, like every other timestamp of the service.
+
+    blocked_until is the end plus the buffer: the database refuses two confirmed
+    bookings of one consultant whose [starts_at, blocked_until) ranges overlap
+    (an exclusion constraint on PostgreSQL, a trigger on SQLite; see migration 0002).
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("uq_bookings_consultant_start", "consultant", "starts_at", unique=True,
+              sqlite_where=text("status = 'confirmed'"),
+              postgresql_where=text("status = 'confirmed'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(80), unique=True)
+    consultant: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    blocked_until: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default=CONFIRMED)
+    sequence: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    company: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    topics: Mapped[str] = mapped_column(String(200), default="")  # comma-separated keys
+    message: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(12))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    consent_text: Mapped[str] = mapped_column(Text)
+    consent_version: Mapped[str] = mapped_column(String(40))
+    page_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+    replaced_by: Mapped[int | None]
+
+    @property
+    def topic_list(self):
+        return [t for t in self.topics.split(",") if t]

@@ -1,0 +1,166 @@
+"""Reserve and cancel meetings: re-validate the slot, pick a consultant, let the database decide.
+
+The check in Python keeps answers friendly; the database constraint (migration 0002)
+is what makes a double booking impossible when two visitors race for one slot.
+"""
+
+import uuid
+from datetime import UTC
+
+from flask import current_app
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from ..db import db
+from ..models import OutboxMessage, utcnow
+from ..outbox import wake_worker
+from .models import CANCELLED, CONFIRMED, Booking
+
+
+class SlotProblem(Exception):
+    """The time is not one we offer: past, holiday, off the grid, too soon or too far."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+class SlotTaken(Exception):
+    """Every consultant working then is already booked."""
+
+
+class _LostRace(Exception):
+    """The consultant was booked while this request waited for the lock."""
+
+
+def naive(moment):
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def busy(start, end, exclude=None):
+    """{consultant: [(start, blocked_until)]} of confirmed bookings touching [start, end)."""
+    query = select(Booking.consultant, Booking.starts_at, Booking.blocked_until).where(
+        Booking.status == CONFIRMED, Booking.starts_at < naive(end),
+        Booking.blocked_until > naive(start))
+    if exclude is not None:
+        query = query.where(Booking.id != exclude)
+    taken = {}
+    for key, b_start, b_until in db.session.execute(query):
+        taken.setdefault(key, []).append((b_start.replace(tzinfo=UTC),
+                                          b_until.replace(tzinfo=UTC)))
+    return taken
+
+
+def open_slots(availability, start, end, now):
+    """The bookable Slots in [start, end)."""
+    margin = availability.meeting + availability.buffer
+    return availability.free_slots(start, end, now, busy(start - margin, end + margin))
+
+
+def _round_robin(availability, free):
+    """The free consultant who comes next after the one booked most recently."""
+    order = [c.key for c in availability.consultants]
+    last = db.session.scalar(select(Booking.consultant).order_by(Booking.id.desc()).limit(1))
+    first = order.index(last) + 1 if last in order else 0
+    rotated = order[first:] + order[:first]
+    return next(key for key in rotated if key in free)
+
+
+def _lock(key):
+    # PostgreSQL: one booking transaction per consultant at a time, so the check below
+    # sees every committed booking (the exclusion constraint is the backstop). SQLite
+    # serializes writers anyway, and its trigger repeats the check inside the lock.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                           {"k": "booking:" + key})
+
+
+def reserve(availability, start, details, now, replace=None):
+    """Book start for the visitor in details; return the Booking (committed).
+
+    replace: a confirmed Booking to cancel in the same transaction (a reschedule).
+    Raises SlotProblem or SlotTaken.
+    """
+    problem = availability.problem(start, now)
+    if problem:
+        raise SlotProblem(problem)
+    grid = availability.grid(start.astimezone(availability.zone).date())
+    tried = set()
+    while True:
+        exclude = replace.id if replace is not None else None
+        taken = busy(start - availability.meeting - availability.buffer,
+                     start + availability.meeting + availability.buffer, exclude)
+        free = [k for k in grid[start]
+                if k not in tried and availability.is_free(k, start, taken)]
+        if not free:
+            db.session.rollback()
+            raise SlotTaken()
+        key = _round_robin(availability, free)
+        tried.add(key)
+        try:
+            booking = _insert(availability, key, start, details, replace)
+        except (IntegrityError, _LostRace):
+            # Another visitor got this consultant first; try the next one free then.
+            db.session.rollback()
+            continue
+        else:
+            wake_worker()
+            return booking
+
+
+def _insert(availability, key, start, details, replace):
+    _lock(key)
+    if not availability.is_free(key, start, busy(
+            start - availability.meeting - availability.buffer,
+            start + availability.meeting + availability.buffer,
+            replace.id if replace is not None else None)):
+        raise _LostRace()
+    now = utcnow()
+    if replace is not None:
+        _cancel_row(replace.id, now)
+    booking = Booking(
+        uid=f"{uuid.uuid4()}@normkraft.se", consultant=key, starts_at=naive(start),
+        ends_at=naive(start + availability.meeting),
+        blocked_until=naive(start + availability.meeting + availability.buffer),
+        status=CONFIRMED, sequence=0, created_at=now,
+        consent_version=current_app.config["CONSENT_VERSION"], **details)
+    db.session.add(booking)
+    db.session.flush()
+    if replace is not None:
+        db.session.execute(update(Booking).where(Booking.id == replace.id)
+                           .values(replaced_by=booking.id))
+        _queue(replace.id, replace.language, "booking_cancel", "booking_sales_cancel", now)
+    _queue(booking.id, booking.language, "booking_request", "booking_sales_new", now)
+    db.session.commit()
+    return booking
+
+
+def _cancel_row(booking_id, now):
+    return db.session.execute(
+        update(Booking).where(Booking.id == booking_id, Booking.status == CONFIRMED)
+        .values(status=CANCELLED, cancelled_at=now, sequence=Booking.sequence + 1)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def _queue(booking_id, language, visitor_kind, sales_kind, now):
+    sales_language = current_app.config["DEFAULT_LANGUAGE"]
+    for kind, lang in ((visitor_kind, language), (sales_kind, sales_language)):
+        db.session.add(OutboxMessage(booking_id=booking_id, kind=kind, language=lang,
+                                     next_attempt_at=now, created_at=now))
+
+
+def cancel(booking):
+    """Cancel booking, free its slot and queue the CANCEL mails; False if already cancelled."""
+    now = utcnow()
+    if not _cancel_row(booking.id, now):
+        db.session.rollback()
+        return False
+    _queue(booking.id, booking.language, "booking_cancel", "booking_sales_cancel", now)
+    db.session.commit()
+    wake_worker()
+    return True
+
+
+def has_started(booking, now):
+    return booking.starts_at.replace(tzinfo=UTC) <= now
+

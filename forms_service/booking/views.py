@@ -1,0 +1,172 @@
+"""The booking endpoints: free slots (JSON), the no-JavaScript form, and the booking itself."""
+
+import logging
+from datetime import datetime, time, timedelta
+
+from flask import g, jsonify, redirect, render_template, request, url_for
+
+from ..ebook import site_link
+from ..guard import csrf_ok, looks_like_a_bot, same_origin
+from ..i18n import pick_language, translate
+from ..limits import email_key, has_email, limiter, per_email, per_ip
+from ..responses import failure, json_answer, wants_json
+from ..signup import same_site_url
+from ..tokens import start_stamp
+from .blueprint import availability, bp, now
+from .display import HOME_ZONE, clock, day_label, zone_name, zone_or_home
+from .forms import TOPICS, BookingForm
+from .messages import SUCCESS, TAKEN, problem_message
+from .reserve import SlotProblem, SlotTaken, open_slots, reserve
+
+log = logging.getLogger(__name__)
+CONSENT_MSGID = ("I agree that Normkraft stores the details I give here to arrange the "
+                 "meeting, as described in the")
+
+
+def consent_text():
+    """The consent text as the form shows it, with the policy address spelled out."""
+    return "{} {} ({}).".format(translate(CONSENT_MSGID), translate("privacy policy"),
+                                site_link("/en/privacy-policy/"))
+
+
+def _moment(value, zone, end=False):
+    """A date (the start of that day, or of the next one for end) or an ISO 8601 time."""
+    if len(value) == 10:
+        day = datetime.strptime(value, "%Y-%m-%d").date() + timedelta(days=1 if end else 0)
+        return datetime.combine(day, time(), tzinfo=zone)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+@bp.get("/slots")
+def slots():
+    """{"slots": [{"start", "end"}]}: bookable times, ISO 8601 with the Stockholm offset."""
+    g.lang = pick_language(request.args.get("lang"))
+    rules, moment = availability(), now()
+    try:
+        start = _moment(request.args["from"], rules.zone) if request.args.get("from") else moment
+        end = (_moment(request.args["to"], rules.zone, end=True) if request.args.get("to")
+               else moment + rules.horizon)
+    except ValueError:
+        return json_answer(False, translate(
+            "Please give from and to as dates (YYYY-MM-DD) or ISO 8601 times."), 400)
+    items = [{"start": slot.start.astimezone(rules.zone).isoformat(),
+              "end": slot.end.astimezone(rules.zone).isoformat()}
+             for slot in open_slots(rules, start, end, moment)] if start < end else []
+    response = jsonify({"slots": items, "time_zone": rules.zone.key})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_errors(form):
+    return {name: [str(e) for e in form[name].errors]
+            for name in BookingForm.VISIBLE if form[name].errors}
+
+
+def slot_days(rules, first_day, days, zone, language, chosen=None):
+    """[(day label, [(value, time label, checked)])] for the no-JavaScript form."""
+    start = datetime.combine(first_day, time(), tzinfo=rules.zone)
+    grouped = {}
+    for slot in open_slots(rules, start, start + timedelta(days=days), now()):
+        value = slot.start.astimezone(rules.zone).isoformat()
+        label = "{}–{}".format(clock(slot.start, zone, language), clock(slot.end, zone, language))
+        day = slot.start.astimezone(zone).date()
+        grouped.setdefault(day, []).append((value, label, value == chosen))
+    return [(day_label(day, g.lang), times) for day, times in grouped.items()]
+
+
+def render_form(form, status, notice=None, first_day=None):
+    """The server-rendered booking form: slots as radio buttons, errors next to fields."""
+    rules = availability()
+    days_shown = 14
+    today = now().astimezone(rules.zone).date()
+    first_day = max(first_day or today, today)
+    last_day = (now() + rules.horizon).astimezone(rules.zone).date()
+    zone = zone_or_home(HOME_ZONE)
+    if not form.ts.data:
+        form.ts.data = start_stamp()
+    later = first_day + timedelta(days=days_shown)
+    return render_template(
+        "booking/form.html", form=form, lang=g.lang, notice=notice, errors=_form_errors(form),
+        days=slot_days(rules, first_day, days_shown, zone, g.lang, form.start.data),
+        zone_key=zone.key, zone_label=zone_name(zone, g.lang), topics=TOPICS,
+        privacy_url=site_link("/en/privacy-policy/"),
+        later=later.isoformat() if later <= last_day else None,
+        earlier=(first_day - timedelta(days=days_shown)).isoformat() if first_day > today
+        else None,
+    ), status, {"Cache-Control": "no-store"}
+
+
+@bp.get("")
+def form_page():
+    """The booking form for readers without JavaScript (?lang=, ?from=YYYY-MM-DD)."""
+    g.lang = pick_language(request.args.get("lang"))
+    try:
+        first_day = datetime.strptime(request.args.get("from", ""), "%Y-%m-%d").date()
+    except ValueError:
+        first_day = None
+    form = BookingForm(lang=g.lang, formdata=None)
+    return render_form(form, 200, first_day=first_day)
+
+
+def _success():
+    if wants_json():
+        return json_answer(True, translate(SUCCESS), 200)
+    return redirect(url_for("booking.thanks", lang=g.lang), code=303)
+
+
+def _refuse(form, status, message, field_errors):
+    if wants_json():
+        return json_answer(False, message, status, field_errors)
+    for name, messages in field_errors.items():
+        form[name].errors = list(messages)
+    return render_form(form, status, notice=message)
+
+
+@bp.post("")
+@limiter.limit(per_ip)
+@limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
+               scope="booking-email")
+def create():
+    """Book a meeting from the JavaScript widget or the plain form."""
+    form = BookingForm()
+    g.lang = pick_language(form.lang.data)
+    if not same_origin():
+        log.warning("forms: booking refused, foreign Origin/Referer")
+        return failure(400)
+    if form.website.data:
+        return _success()  # A bot: answer as usual, book nothing.
+    if not csrf_ok():
+        return _refuse(form, 400, translate("Your session has expired. Please try again."), {})
+    if looks_like_a_bot(form):
+        return _success()
+    if not form.validate():
+        return _refuse(form, 422, translate("Please correct the marked fields."),
+                       _form_errors(form))
+    rules = availability()
+    details = {
+        "name": form.name.data, "email": form.email.data.lower(), "company": form.company.data,
+        "phone": form.phone.data or None, "topics": ",".join(form.chosen_topics()),
+        "message": form.message.data or "", "language": g.lang,
+        "time_zone": zone_or_home(form.tz.data).key if form.tz.data else None,
+        "consent_text": consent_text(),
+        "page_url": same_site_url(form.page_url.data or request.headers.get("Referer")),
+    }
+    try:
+        reserve(rules, form.start_utc, details, now())
+    except SlotProblem as problem:
+        message = problem_message(problem.code, rules)
+        return _refuse(form, 422, translate("Please correct the marked fields."),
+                       {"start": [message]})
+    except SlotTaken:
+        form.start.data = None
+        return _refuse(form, 409, translate(TAKEN), {"start": [translate(TAKEN)]})
+    return _success()
+
+
+@bp.get("/thanks")
+def thanks():
+    """The thank-you page after a booking with the plain form."""
+    g.lang = pick_language(request.args.get("lang"))
+    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+                           message=translate(SUCCESS))
