@@ -94,10 +94,11 @@ def _init_security(app):
 
 
 def _register_blueprints(app):
-    from . import csrf_view, ebook, health
+    from . import booking, csrf_view, ebook, health
 
     for module in (csrf_view, ebook, health):
         app.register_blueprint(module.bp)
+    booking.init_app(app)
 
 
 def _register_cli(app):

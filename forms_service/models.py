@@ -56,7 +56,9 @@ class OutboxMessage(db.Model):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    # Booking mails (forms_service/booking) point at their booking instead of a lead.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending/sending/sent/failed
