@@ -66,8 +66,10 @@ def visitor_mail(message):
     context["cancelled"] = cancel
     context["link"] = None if cancel else url_for(
         "booking.manage", token=manage_token(booking), _external=True)
-    subject = translate("Your meeting with Normkraft is cancelled" if cancel
-                        else "Your meeting with Normkraft is booked", language)
+    if cancel:
+        subject = translate("Your meeting with Normkraft is cancelled", language)
+    else:
+        subject = translate("Your meeting with Normkraft is booked", language)
     msg = _envelope(booking.email, subject, current_app.config["SALES_EMAIL"])
     msg.set_content(render_template("booking/mail_visitor.txt", **context))
     msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
@@ -88,9 +90,11 @@ def sales_mail(message):
     cancel = message.kind == "booking_sales_cancel"
     context = _context(booking, language)
     context["cancelled"] = cancel
-    subject = translate("Meeting cancelled: %(company)s" if cancel
-                        else "New meeting booked: %(company)s", language,
-                        company=" ".join(booking.company.split()))
+    company = " ".join(booking.company.split())  # one header line
+    if cancel:
+        subject = translate("Meeting cancelled: %(company)s", language, company=company)
+    else:
+        subject = translate("New meeting booked: %(company)s", language, company=company)
     msg = _envelope(current_app.config["SALES_EMAIL"], subject, booking.email)
     msg.set_content(render_template("booking/mail_sales.txt", **context))
     return msg
