@@ -61,7 +61,7 @@ TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 LANGUAGE_FEEDS = False  # per-language Atom feeds (on in publishconf.py)
 
-DEFAULT_PAGINATION = 6
+DEFAULT_PAGINATION = 12
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     # Language-neutral page numbers: /2/, /en/2/, /amne/iso-9001/2/.
@@ -75,9 +75,17 @@ PLUGINS = [
     "theme_i18n",
     "standards_table",
     "seo",
-    "search_index",
-    "production_assets",
     "related_articles",
+    "output_steps",
+]
+
+# What runs after Pelican has written the site, in this order (the output_steps
+# plugin; Pelican's own signals promise no order between plugins).
+OUTPUT_STEPS = [
+    "seo.steps.write_site_files",
+    "seo.steps.check_output",
+    "search_index.steps.build_search_index",
+    "production_assets.steps.finish_output",
 ]
 
 STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")

@@ -58,6 +58,12 @@ def test_text_files_are_precompressed(published, suffix):
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == data
 
 
+def test_search_bundle_is_built_before_compression(published):
+    bundle = published / "pagefind" / "pagefind.js"
+    assert bundle.with_name("pagefind.js.gz").is_file()
+    assert bundle.with_name("pagefind.js.br").is_file()
+
+
 def test_article_page_weight_budget(published):
     """An article page with its CSS and JS stays under 60 KB before images."""
     page = published / "en/articles/difference-between-iso-9000-and-iso-9001/index.html"

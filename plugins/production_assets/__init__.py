@@ -1,5 +1,5 @@
-"""Production output: cache-busting asset names, minified files, gzip and brotli copies."""
+"""Production output: cache-busting asset names, minified files, gzip and brotli copies.
 
-from .production_assets import register
-
-__all__ = ["register"]
+It has no signal handlers of its own: `steps.finish_output` runs last through the
+output_steps plugin, after the checks and the search index.
+"""

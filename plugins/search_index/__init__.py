@@ -1,5 +1,5 @@
-"""Index the built site with Pagefind, one index per page language."""
+"""Index the built site with Pagefind, one index per page language.
 
-from .search_index import register
-
-__all__ = ["register"]
+It has no signal handlers of its own: `steps.build_search_index` runs after the
+build through the output_steps plugin, so it sees the final pages.
+"""

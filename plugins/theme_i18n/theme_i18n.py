@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -39,14 +40,19 @@ def ngettext(context, singular, plural, n):
 @pass_context
 def localdate(context, value, format="long"):
     """Format a date the way readers of the page's language write it."""
-    locale = current_language(context).date_locale
+    if not isinstance(value, date):
+        return value
+    return _format(value, format, current_language(context).date_locale)
+
+
+@lru_cache(maxsize=4096)
+def _format(value, format, locale):
+    # The same dates appear on many cards and pages; Babel's formatting is not free.
     if isinstance(value, datetime) and format in ("short", "medium", "long", "full"):
         return format_date(value.date(), format=format, locale=locale)
     if isinstance(value, datetime):
         return format_datetime(value, format=format, locale=locale)
-    if isinstance(value, date):
-        return format_date(value, format=format, locale=locale)
-    return value
+    return format_date(value, format=format, locale=locale)
 
 
 @pass_context

@@ -1,12 +1,10 @@
-"""Run Pagefind over the output folder once Pelican has written it."""
+"""Run Pagefind over the output folder once Pelican has written it (an output step)."""
 
 from __future__ import annotations
 
 import logging
 import subprocess
 import sys
-
-from pelican import signals
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +28,3 @@ def build_search_index(pelican):
             f"{(result.stderr or result.stdout).strip()}"
         )
     logger.info("search_index: indexed %s", settings["OUTPUT_PATH"])
-
-
-def register():
-    signals.finalized.connect(build_search_index)

@@ -1,11 +1,9 @@
-"""Run the production steps after the build: fingerprint, minify, precompress."""
+"""The production output step: fingerprint, minify, precompress (in that order)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-from pelican import signals
 
 from .fingerprint import fingerprint_assets, rewrite_references
 from .minify import minify_output
@@ -28,7 +26,3 @@ def finish_output(pelican):
     if settings.get("PRECOMPRESS_OUTPUT"):
         count = precompress_output(output)
         logger.info("production_assets: precompressed %d files", count)
-
-
-def register():
-    signals.finalized.connect(finish_output)
