@@ -1,0 +1,96 @@
+"""Helpers for the booking tests: a fixed clock, small availability files, posting a booking."""
+
+from datetime import UTC, datetime
+
+import pytest
+from forms_helpers import SITE, make_app
+
+from forms_service.db import db
+
+# Friday 20 March 2026, 13:00 in Stockholm: the spring DST change (29 March) and
+# Easter (Good Friday 3 April) are inside the six-week horizon.
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+
+ONE_CONSULTANT = """
+meeting_minutes = 45
+buffer_minutes = 15
+min_notice_hours = 24
+horizon_days = 42
+[[consultants]]
+key = "alva"
+name = "Alva Ek"
+email = "alva@normkraft.se"
+[consultants.hours]
+mon = ["09:00-12:00", "13:00-16:00"]
+tue = ["09:00-12:00", "13:00-16:00"]
+wed = ["09:00-12:00", "13:00-16:00"]
+thu = ["09:00-12:00", "13:00-16:00"]
+fri = ["09:00-12:00", "13:00-16:00"]
+"""
+
+TWO_CONSULTANTS = ONE_CONSULTANT + """
+[[consultants]]
+key = "bo"
+name = "Bo Ek"
+email = "bo@normkraft.se"
+[consultants.hours]
+mon = ["09:00-12:00"]
+tue = ["09:00-12:00"]
+"""
+
+
+def booking_app(tmp_path, ebook_source, availability=ONE_CONSULTANT, **overrides):
+    """An app with a fixed clock and the given availability file."""
+    path = tmp_path / "availability.toml"
+    path.write_text(availability, encoding="utf-8")
+    config = {"BOOKING_AVAILABILITY_FILE": str(path), "BOOKING_CLOCK": lambda: NOW,
+              "MIN_FILL_SECONDS": 0.0}
+    config.update(overrides)
+    return make_app(tmp_path, ebook_source, **config)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bapp(request, tmp_path, ebook_source):
+    """The booking app on SQLite and on PostgreSQL."""
+    overrides = {}
+    if request.param == "postgresql":
+        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = booking_app(tmp_path, ebook_source, **overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Visitor:
+    """Books like booking.js does: token from /csrf, Accept JSON, same-site Origin."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self):
+        return self.client.get("/csrf").get_json()["csrf_token"]
+
+    def fields(self, **fields):
+        data = {"name": "Anna Andersson", "email": "anna@example.com", "company": "Ek AB",
+                "phone": "", "topic": ["iso9001", "iso27001"], "message": "Vi vill certifiera oss.",
+                "start": "2026-03-30T09:00:00+02:00", "consent": "y", "lang": "sv",
+                "elapsed": "5000", "tz": "Europe/Stockholm"}
+        data.update(fields)
+        return {k: v for k, v in data.items() if v is not None}
+
+    def book(self, with_token=True, headers=None, token=None, **fields):
+        sent = {"Accept": "application/json", "Origin": SITE}
+        if with_token:
+            sent["X-CSRFToken"] = token or self.token()
+        sent.update(headers or {})
+        return self.client.post("/booking", data=self.fields(**fields), headers=sent)
+
+
+def bookings(app):
+    from sqlalchemy import select
+
+    from forms_service.booking.models import Booking
+
+    with app.app_context():
+        return db.session.scalars(select(Booking).order_by(Booking.id)).all()
