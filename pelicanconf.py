@@ -83,8 +83,9 @@ PLUGINS = [
 # plugin; Pelican's own signals promise no order between plugins).
 OUTPUT_STEPS = [
     "seo.steps.write_site_files",
-    "seo.steps.check_output",
-    "search_index.steps.build_search_index",
+    "search_index.steps.start_search_index",  # Pagefind indexes on one core...
+    "seo.steps.check_output",  # ...while the output checks run on the other
+    "search_index.steps.finish_search_index",
     "production_assets.steps.finish_output",
 ]
 

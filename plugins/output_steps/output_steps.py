@@ -18,8 +18,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_STEPS = (
     "seo.steps.write_site_files",
+    "search_index.steps.start_search_index",
     "seo.steps.check_output",
-    "search_index.steps.build_search_index",
+    "search_index.steps.finish_search_index",
     "production_assets.steps.finish_output",
 )
 
@@ -37,12 +38,24 @@ def _resolve(dotted: str):
 
 
 def run_output_steps(pelican):
-    """Call each configured step with the Pelican object, in order."""
-    for dotted in pelican.settings.get("OUTPUT_STEPS", DEFAULT_STEPS):
-        step = _resolve(dotted)
+    """Call each configured step with the Pelican object, in order.
+
+    After a step fails, only the later steps marked `always_run` (clean-ups such
+    as waiting for a background process) still run; then the error goes on.
+    """
+    steps = [(dotted, _resolve(dotted)) for dotted in pelican.settings.get("OUTPUT_STEPS", DEFAULT_STEPS)]
+    failure = None
+    for dotted, step in steps:
+        if failure is not None and not getattr(step, "always_run", False):
+            continue
         started = time.perf_counter()
-        step(pelican)
+        try:
+            step(pelican)
+        except Exception as exc:  # re-raised below, once the clean-ups have run
+            failure = failure or exc
         logger.debug("output_steps: %s took %.2f s", dotted, time.perf_counter() - started)
+    if failure is not None:
+        raise failure
 
 
 def register():
