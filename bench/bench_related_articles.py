@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 TARGET_SHARE = 0.05  # plugin time / full site build time, at the largest size
 TARGET_RATIO = 2.5  # plugin time at 10k / at 5k
 TARGET_MEMORY = 1 << 30  # bytes, at the largest size
+TARGET_SITE_RATIO = 1.25  # whole site build / Pelican alone, at the largest size
 MB = 1 << 20
 
 
@@ -114,7 +115,7 @@ def main() -> int:
     print(f"related_articles benchmark: sizes {sizes}, {paragraphs} paragraphs per article")
     header = (
         f"{'articles':>8} {'plugin s':>9} {'plugin MB':>9} {'site s':>8} {'share':>6} "
-        f"{'site MB':>8} {'pelican s':>9} {'pelican MB':>10}"
+        f"{'site MB':>8} {'pelican s':>9} {'pelican MB':>10} {'site/pel':>8}"
     )
     print(header)
     for size in sizes:
@@ -136,7 +137,8 @@ def main() -> int:
         print(
             f"{size:>8} {row['plugin']:>9.2f} {row['plugin_mb']:>9.1f} {row['site']:>8.1f} "
             f"{row['plugin'] / row['site']:>6.1%} {row['site_mb']:>8.0f} "
-            f"{row['pelican']:>9.1f} {row['pelican_mb']:>10.0f}",
+            f"{row['pelican']:>9.1f} {row['pelican_mb']:>10.0f} "
+            f"{row['site'] / row['pelican']:>8.2f}",
             flush=True,
         )
     print("plugin s: the plugin's own time inside the site build; plugin MB: its peak")
@@ -157,6 +159,13 @@ def main() -> int:
             largest["plugin_mb"] * MB < TARGET_MEMORY,
         ),
     ]
+    results.append(
+        (
+            f"site build <= {TARGET_SITE_RATIO}x Pelican alone at {max(rows)} "
+            f"({largest['site'] / largest['pelican']:.2f}x)",
+            largest["site"] / largest["pelican"] <= TARGET_SITE_RATIO,
+        )
+    )
     if 5000 in rows and 10000 in rows:
         ratio = rows[10000]["plugin"] / rows[5000]["plugin"]
         label = f"plugin time 10k/5k = {ratio:.2f} <= {TARGET_RATIO}"
