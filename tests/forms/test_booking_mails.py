@@ -1,0 +1,211 @@
+"""After booking: invites and notifications through the outbox; cancel and move by signed link."""
+
+import re
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from booking_helpers import Visitor, bapp, booking_app, bookings  # noqa: F401
+from forms_helpers import SITE, pending_mail, wait_for
+from icalendar import Calendar
+from sqlalchemy import select
+
+from forms_service.db import db
+from forms_service.models import OutboxMessage
+
+
+def mails(app):
+    """The .eml files the outbox wrote (no SMTP configured), oldest first."""
+    files = sorted((Path(app.instance_path) / "mail").glob("*.eml"),
+                   key=lambda p: p.stat().st_mtime_ns)
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+
+def invite_of(msg):
+    (part,) = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "invite.ics"
+    return part.get_param("method"), Calendar.from_ical(part.get_content())
+
+
+def manage_link(msg):
+    text = msg.get_body(("plain",)).get_content()
+    return re.search(r"http://localhost/forms(/booking/manage/\S+)", text).group(1)
+
+
+@pytest.fixture
+def booked(bapp):
+    """One booking in English from New York, its mails sent; returns (client, visitor mail)."""
+    client = bapp.test_client()
+    answer = Visitor(client).book(lang="en", tz="America/New_York", phone="070-123 45 67",
+                                  message="We make boats.")
+    assert answer.status_code == 200
+    assert pending_mail(bapp) == (2, 0)
+    visitor, sales = mails(bapp)
+    return client, visitor, sales
+
+
+def test_the_visitor_gets_a_request_invite_in_their_language(bapp, booked):
+    _, msg, _ = booked
+    assert msg["To"] == "anna@example.com"
+    assert msg["Subject"] == "Your meeting with Normkraft is booked"
+    body = msg.get_body(("plain",)).get_content()
+    assert "Monday, March 30, 2026, 03:00–03:45 (America/New_York)" in body
+    assert "Monday, March 30, 2026, 09:00–09:45 (Europe/Stockholm)" in body
+    assert "Consultant: Alva Ek" in body
+    method, calendar = invite_of(msg)
+    assert method == "REQUEST"
+    assert calendar["METHOD"] == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    (booking,) = bookings(bapp)
+    assert str(event["UID"]) == booking.uid
+    assert event["SEQUENCE"] == 0
+    assert event.decoded("DTSTART") == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
+    assert event.decoded("DTEND") == datetime(2026, 3, 30, 7, 45, tzinfo=UTC)
+    assert event.decoded("DTSTAMP").tzinfo is not None
+    assert str(event["ORGANIZER"]) == "mailto:alva@normkraft.se"
+    assert event["ORGANIZER"].params["CN"] == "Alva Ek"
+    assert str(event["ATTENDEE"]) == "mailto:anna@example.com"
+    assert event["ATTENDEE"].params["RSVP"] == "TRUE"
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_swedish_visitors_get_swedish_mail(bapp):
+    client = bapp.test_client()
+    assert Visitor(client).book(lang="sv").status_code == 200
+    pending_mail(bapp)
+    visitor = mails(bapp)[0]
+    assert visitor["Subject"] == "Ditt möte med Normkraft är bokat"
+    body = visitor.get_body(("plain",)).get_content()
+    assert "Hej Anna Andersson!" in body
+    assert "måndag 30 mars 2026, 09:00–09:45 (Europe/Stockholm)" in body
+    assert "Konsult: Alva Ek" in body
+
+
+def test_sales_gets_every_detail(booked):
+    _, _, msg = booked
+    assert msg["To"] == "sales@normkraft.se"
+    assert msg["Reply-To"] == "anna@example.com"
+    assert msg["Subject"] == "Nytt möte bokat: Ek AB"
+    body = msg.get_body(("plain",)).get_content()
+    for detail in ("Anna Andersson", "anna@example.com", "Ek AB", "+46701234567",
+                   "ISO 9001, ISO/IEC 27001", "We make boats.", "America/New_York",
+                   "måndag 30 mars 2026, 09:00–09:45 (Europe/Stockholm)", "Konsult: Alva Ek",
+                   "I agree that Normkraft stores the details"):
+        assert detail in body, detail
+
+
+def test_the_signed_link_cancels_frees_the_slot_and_sends_cancel(bapp, booked):
+    client, visitor, _ = booked
+    link = manage_link(visitor)
+    page = client.get(link)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="en">' in html and "Cancel the meeting" in html
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    answer = client.post(link + "/cancel", data={"csrf_token": token},
+                         headers={"Origin": SITE})
+    assert answer.status_code == 303
+    after = client.get(link).get_data(as_text=True)
+    assert "This meeting is cancelled. The time is free for others again." in after
+    (booking,) = bookings(bapp)
+    assert (booking.status, booking.sequence) == ("cancelled", 1)
+    slots = client.get("/booking/slots?from=2026-03-30&to=2026-03-30").get_json()["slots"]
+    assert slots[0]["start"] == "2026-03-30T09:00:00+02:00"
+    assert pending_mail(bapp) == (2, 0)
+    cancel, sales_cancel = mails(bapp)[2:]
+    assert cancel["Subject"] == "Your meeting with Normkraft is cancelled"
+    method, calendar = invite_of(cancel)
+    (event,) = calendar.walk("VEVENT")
+    assert (method, calendar["METHOD"], str(event["UID"]), event["SEQUENCE"]) == (
+        "CANCEL", "CANCEL", booking.uid, 1)
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert sales_cancel["Subject"] == "Möte avbokat: Ek AB"
+    # A second cancel changes nothing and sends nothing.
+    client.post(link + "/cancel", data={"csrf_token": token}, headers={"Origin": SITE})
+    assert pending_mail(bapp) == (0, 0)
+
+
+def test_the_signed_link_moves_the_meeting(bapp, booked):
+    client, visitor, _ = booked
+    link = manage_link(visitor)
+    html = client.get(link).get_data(as_text=True)
+    tokens = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    # The times are shown in the visitor's zone, the value keeps the Stockholm offset.
+    assert 'value="2026-03-31T09:00:00+02:00"' in html and "03:00–03:45" in html
+    answer = client.post(link + "/move", data={"csrf_token": tokens[-1],
+                                               "start": "2026-03-31T09:00:00+02:00"},
+                         headers={"Origin": SITE})
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == "/booking/moved?lang=en"
+    old, new = bookings(bapp)
+    assert (old.status, old.replaced_by, new.status) == ("cancelled", new.id, "confirmed")
+    assert new.starts_at == datetime(2026, 3, 31, 7, 0)
+    assert (new.email, new.company, new.time_zone) == (old.email, old.company, old.time_zone)
+    assert pending_mail(bapp) == (4, 0)
+    kinds = [m["Subject"] for m in mails(bapp)[2:]]
+    assert sorted(kinds) == sorted([
+        "Your meeting with Normkraft is cancelled", "Möte avbokat: Ek AB",
+        "Your meeting with Normkraft is booked", "Nytt möte bokat: Ek AB"])
+
+
+def test_moving_to_a_taken_time_keeps_the_meeting(bapp, booked):
+    client, visitor, _ = booked
+    assert Visitor(bapp.test_client()).book(
+        start="2026-03-31T09:00:00+02:00", email="bo@example.com").status_code == 200
+    link = manage_link(visitor)
+    token = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                       client.get(link).get_data(as_text=True))[-1]
+    answer = client.post(link + "/move", data={"csrf_token": token,
+                                               "start": "2026-03-31T09:00:00+02:00"},
+                         headers={"Origin": SITE})
+    assert answer.status_code == 409
+    assert "That time was just taken. Please pick another." in answer.get_data(as_text=True)
+    assert [b.status for b in bookings(bapp)] == ["confirmed", "confirmed"]
+
+
+@pytest.mark.parametrize("mangle, status, text", [
+    (lambda t: t[:-3] + "abc", 400, "The link to your meeting is not valid."),
+    (lambda t: "nonsense", 400, "The link to your meeting is not valid."),
+])
+def test_forged_links_get_a_friendly_page(bapp, booked, mangle, status, text):
+    client, visitor, _ = booked
+    link = manage_link(visitor)
+    prefix, token = link.rsplit("/", 1)
+    answer = client.get(f"{prefix}/{mangle(token)}?lang=en")
+    assert answer.status_code == status
+    assert text in answer.get_data(as_text=True)
+    assert bookings(bapp)[0].status == "confirmed"
+
+
+def test_expired_links_get_a_friendly_localized_page(bapp, booked):
+    client, visitor, _ = booked
+    link = manage_link(visitor)
+    bapp.config["BOOKING_LINK_MAX_AGE"] = -1
+    answer = client.get(link)
+    assert answer.status_code == 410
+    html = answer.get_data(as_text=True)
+    assert '<html lang="en">' in html and "The link to your meeting has expired." in html
+    assert client.post(link + "/cancel", data={"csrf_token": "x"},
+                       headers={"Origin": SITE}).status_code == 410
+    assert bookings(bapp)[0].status == "confirmed"
+
+
+def test_smtp_down_the_booking_stands_and_the_mail_follows(tmp_path, ebook_source, smtp_server):
+    handler, port, start, stop = smtp_server
+    app = booking_app(tmp_path, ebook_source, SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
+    stop()
+    answer = Visitor(app.test_client()).book(lang="en")
+    assert answer.status_code == 200 and answer.get_json()["ok"] is True
+    assert pending_mail(app) == (0, 2)
+    with app.app_context():
+        waiting = db.session.scalars(select(OutboxMessage)).all()
+        assert {m.status for m in waiting} == {"pending"}
+        assert all(m.last_error for m in waiting)
+    start()
+    assert pending_mail(app) == (2, 0)
+    assert wait_for(lambda: len(handler.messages) == 2)
+    subjects = sorted(m["Subject"] for m in handler.messages)
+    assert subjects == ["Nytt möte bokat: Ek AB", "Your meeting with Normkraft is booked"]
+    with app.app_context():
+        db.engine.dispose()
