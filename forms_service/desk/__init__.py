@@ -1,0 +1,26 @@
+"""The sales desk at /admin: staff login, leads and bookings, export, webhooks, privacy."""
+
+from flask import Blueprint
+
+from . import auth, bookings, deliveries, errors, export, gate, leads, privacy_views, templating
+
+bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
+for _feature in (auth, leads, bookings, export, deliveries, privacy_views):
+    bp.register_blueprint(_feature.bp)
+gate.protect(bp)
+errors.register(bp)
+bp.context_processor(templating.context)
+
+
+def init_app(app):
+    """Register the desk pages, its commands, its outbox kinds and the webhook hook."""
+    from ..outbox import register_kind
+    from . import cli, digest, webhooks
+
+    app.register_blueprint(bp)
+    for group in (cli.users_cli, cli.privacy_cli, cli.digest_cli):
+        app.cli.add_command(group)
+    register_kind(webhooks.KIND, webhooks.deliver)
+    register_kind(digest.KIND, digest.deliver)
+    webhooks.listen()
+    templating.init_app(app)

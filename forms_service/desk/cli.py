@@ -1,0 +1,61 @@
+"""Desk commands: `flask users create`, `flask privacy ...` and `flask digest send`."""
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .digest import queue_digest
+from .passwords import UserError, create_user
+from .privacy import erase_person, export_person, purge_unconfirmed
+
+users_cli = AppGroup("users", help="Staff users of the sales desk.")
+privacy_cli = AppGroup("privacy", help="Privacy requests and retention.")
+digest_cli = AppGroup("digest", help="The daily digest for sales.")
+
+
+@users_cli.command("create")
+@click.option("--email", prompt=True, help="The user's e-mail address (the login name).")
+@click.password_option(help="Asked for when not given (never put it in shell history).")
+def create_command(email, password):
+    """Create a staff user who can log in to /forms/admin/."""
+    try:
+        user = create_user(email, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.email}")
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+def erase_command(email):
+    """Erase every lead, booking and message of EMAIL."""
+    counts = erase_person(email, actor="cli")
+    click.echo("erased {leads} leads, {bookings} bookings, {messages} messages".format(**counts))
+
+
+@privacy_cli.command("export")
+@click.argument("email")
+def export_command(email):
+    """Print everything stored about EMAIL as JSON."""
+    json.dump(export_person(email), sys.stdout, ensure_ascii=False, indent=2)
+    click.echo()
+
+
+@privacy_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Age in days (default: FORMS_RETENTION_DAYS).")
+def purge_command(days):
+    """Erase unconfirmed leads that last asked more than N days ago (run daily from cron)."""
+    days = days or current_app.config["RETENTION_DAYS"]
+    counts = purge_unconfirmed(days)
+    click.echo(f"purged {counts['leads']} unconfirmed leads older than {days} days")
+
+
+@digest_cli.command("send")
+def send_command():
+    """Queue the daily digest for FORMS_SALES_EMAIL (the outbox worker sends it)."""
+    queue_digest()
+    click.echo(f"digest queued for {current_app.config['SALES_EMAIL']}")

@@ -1,0 +1,62 @@
+"""The desk's forms: login, list filters, booking follow-up, privacy requests."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..forms import EMAIL_MAX, ValidEmail
+from ..i18n import lazy
+from .models import FOLLOW_UP_STATUSES
+
+NOTES_MAX = 5000
+SEARCH_MAX = 200
+
+
+class LoginForm(FlaskForm):
+    email = StringField(validators=[DataRequired(lazy("Please enter your e-mail address.")),
+                                    Length(max=EMAIL_MAX)])
+    password = PasswordField(validators=[DataRequired(lazy("Please enter your password."))])
+    next = HiddenField()
+
+
+class FilterForm(FlaskForm):
+    """The filters above a list (and its export); read from the query string, no CSRF."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(validators=[Optional()])
+    date_to = DateField(validators=[Optional()])
+    language = SelectField(validate_choice=False, default="")
+    standard = SelectField(validate_choice=False, default="")
+    source = SelectField(validate_choice=False, default="")
+    status = SelectField(validate_choice=False, default="")
+    q = StringField(validators=[Length(max=SEARCH_MAX)],
+                    filters=[lambda v: v.strip() if v else v])
+
+    def values(self):
+        """The valid filters as a dict (a bad date is dropped, and shown as an error)."""
+        self.validate()
+        return {name: field.data for name, field in self._fields.items()
+                if field.data and not field.errors}
+
+
+class FollowUpForm(FlaskForm):
+    status = SelectField(choices=FOLLOW_UP_STATUSES,
+                         validators=[DataRequired(lazy("Please choose a status."))])
+    notes = TextAreaField(validators=[Length(
+        max=NOTES_MAX, message=lazy("Please use at most %(max)d characters."))])
+
+
+class PersonForm(FlaskForm):
+    email = StringField(validators=[
+        DataRequired(lazy("Please enter your e-mail address.")),
+        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
+        ValidEmail(),
+    ], filters=[lambda v: v.strip() if v else v])
+
+
+class EraseForm(PersonForm):
+    confirm = BooleanField(validators=[
+        DataRequired(lazy("Please confirm that everything about this person is erased."))])

@@ -1,0 +1,93 @@
+"""What every desk request goes through: language, login, CSRF and strict headers."""
+
+import time
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+
+from ..db import db
+from ..guard import csrf_ok
+from ..i18n import pick_language
+from ..responses import wants_json
+from .models import StaffUser
+
+PUBLIC_ENDPOINTS = {"desk.auth.login", "desk.static"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def protect(bp):
+    """Put bp (and the blueprints nested in it) behind the gate."""
+    bp.before_request(_before)
+    bp.after_request(_after)
+
+
+def current_user():
+    """The logged-in staff user of this request, or None."""
+    if "desk_user" not in g:
+        g.desk_user = _session_user()
+    return g.desk_user
+
+
+def log_in(user):
+    """Start a fresh session for user (a new session id defeats session fixation)."""
+    language = session.get("desk_lang")
+    session.clear()
+    session["desk_user"] = user.id
+    session["desk_since"] = time.time()
+    if language:
+        session["desk_lang"] = language
+
+
+def log_out():
+    session.clear()
+
+
+def local_target(target):
+    """Return target when it is a path on this desk, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    prefix = url_for("desk.leads.index")
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix) or "\\" in target:
+        return None
+    return target
+
+
+def _session_user():
+    user_id, since = session.get("desk_user"), session.get("desk_since", 0)
+    if user_id is None:
+        return None
+    if time.time() - since > current_app.config["DESK_SESSION_HOURS"] * 3600:
+        session.clear()
+        return None
+    return db.session.get(StaffUser, user_id)
+
+
+def _before():
+    requested = request.args.get("lang")
+    if requested:
+        session["desk_lang"] = pick_language(requested)
+    g.lang = pick_language(session.get("desk_lang"))
+    if request.endpoint not in PUBLIC_ENDPOINTS and current_user() is None:
+        if wants_json():
+            response = jsonify({"ok": False, "message": "login required"})
+            response.status_code = 401
+            return response
+        return redirect(url_for("desk.auth.login", next=request.full_path.rstrip("?")))
+    if request.method == "POST" and not csrf_ok():
+        abort(400)
+    return None
+
+
+def _after(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

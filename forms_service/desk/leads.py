@@ -1,0 +1,56 @@
+"""E-book leads, and one person's leads and bookings together."""
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..booking.models import Booking
+from ..db import db
+from ..i18n import translate
+from ..models import Consent, Lead
+from .filters import filter_form
+from .models import FollowUp
+from .queries import emails_with_bookings, lead_query
+
+bp = Blueprint("leads", __name__)
+
+
+def page_number():
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("desk.leads.leads"))
+
+
+@bp.get("/leads")
+def leads():
+    """The leads matching the filters, a page at a time."""
+    form = filter_form("leads")
+    size = current_app.config["DESK_PAGE_SIZE"]
+    page = page_number()
+    rows = db.session.execute(lead_query(form.values()).limit(size + 1)
+                              .offset((page - 1) * size)).all()
+    booked = emails_with_bookings(db.session, [row.email for row in rows])
+    return render_template("desk/leads.html", form=form, rows=rows[:size], booked=booked,
+                           page=page, more=len(rows) > size, lang=g.lang,
+                           title=translate("E-book leads"))
+
+
+@bp.get("/people/<any(lead, booking):kind>/<int:item_id>")
+def person(kind, item_id):
+    """Everything stored under the e-mail address of one lead or booking."""
+    item = db.session.get(Lead if kind == "lead" else Booking, item_id)
+    if item is None:
+        abort(404)
+    email = item.email.lower()
+    person_leads = list(db.session.scalars(select(Lead).where(func.lower(Lead.email) == email)))
+    consents = list(db.session.scalars(
+        select(Consent).where(Consent.lead_id.in_([lead.id for lead in person_leads]))
+        .order_by(Consent.given_at)))
+    bookings = db.session.execute(
+        select(Booking, FollowUp).outerjoin(FollowUp, FollowUp.booking_id == Booking.id)
+        .where(func.lower(Booking.email) == email).order_by(Booking.starts_at)).all()
+    return render_template("desk/person.html", email=email, leads=person_leads,
+                           consents=consents, bookings=bookings, lang=g.lang,
+                           title=translate("Person"))

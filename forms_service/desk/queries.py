@@ -1,0 +1,108 @@
+"""The filtered lists of leads and bookings, shared by the desk pages and the exports."""
+
+import re
+from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, func, literal, or_, select, true, union
+
+from ..booking.forms import TOPICS
+from ..booking.models import Booking
+from ..models import Lead
+from .models import FollowUp
+
+LEAD_STATUSES = ("confirmed", "unconfirmed")
+# Article slugs spell the standards with a hyphen: /en/iso-27001-information-security/.
+STANDARDS = tuple((key, label) for key, label in TOPICS if key.startswith("iso"))
+_SLUG = re.compile(r"iso-?(\d{4,5})")
+
+LEAD_COLUMNS = (Lead.id, Lead.created_at, Lead.name, Lead.email, Lead.language, Lead.page_url,
+                Lead.referrer, Lead.utm_source, Lead.utm_medium, Lead.utm_campaign,
+                Lead.utm_term, Lead.utm_content, Lead.confirmed_at)
+FOLLOW_UP_STATUS = func.coalesce(FollowUp.status, "new").label("follow_up")
+BOOKING_COLUMNS = (Booking.id, Booking.created_at, Booking.starts_at, Booking.ends_at,
+                   Booking.status, FOLLOW_UP_STATUS, Booking.name, Booking.company,
+                   Booking.email, Booking.phone, Booking.topics, Booking.language,
+                   Booking.page_url, Booking.message, Booking.consultant)
+
+
+def standard_of(url):
+    """The standard an article is about, from its address ("iso27001"), or None."""
+    match = _SLUG.search(urlsplit(url or "").path)
+    return f"iso{match.group(1)}" if match else None
+
+
+def _day_range(column, filters):
+    conditions = []
+    if filters.get("date_from"):
+        conditions.append(column >= datetime.combine(filters["date_from"], time.min))
+    if filters.get("date_to"):
+        end = datetime.combine(filters["date_to"], time.min) + timedelta(days=1)
+        conditions.append(column < end)
+    return conditions
+
+
+def _search(columns, text):
+    return or_(*(column.icontains(text, autoescape=True) for column in columns))
+
+
+def lead_query(filters, columns=LEAD_COLUMNS):
+    """Leads matching filters, newest first."""
+    conditions = _day_range(Lead.created_at, filters)
+    if filters.get("language"):
+        conditions.append(Lead.language == filters["language"])
+    if filters.get("standard"):
+        key = filters["standard"]
+        conditions.append(Lead.page_url.icontains(f"{key[:3]}-{key[3:]}", autoescape=True))
+    if filters.get("source"):
+        conditions.append(Lead.page_url == filters["source"])
+    if filters.get("status") == "confirmed":
+        conditions.append(Lead.confirmed_at.is_not(None))
+    elif filters.get("status") == "unconfirmed":
+        conditions.append(Lead.confirmed_at.is_(None))
+    if filters.get("q"):
+        conditions.append(_search((Lead.name, Lead.email), filters["q"]))
+    return select(*columns).where(and_(true(), *conditions)).order_by(
+        Lead.created_at.desc(), Lead.id.desc())
+
+
+def booking_query(filters, columns=BOOKING_COLUMNS):
+    """Bookings matching filters (the date is the meeting's), soonest first."""
+    conditions = _day_range(Booking.starts_at, filters)
+    if filters.get("language"):
+        conditions.append(Booking.language == filters["language"])
+    if filters.get("standard"):
+        conditions.append((literal(",") + Booking.topics + ",").contains(
+            f",{filters['standard']},", autoescape=True))
+    if filters.get("source"):
+        conditions.append(Booking.page_url == filters["source"])
+    if filters.get("status"):
+        conditions.append(FOLLOW_UP_STATUS == filters["status"])
+    if filters.get("q"):
+        conditions.append(_search((Booking.name, Booking.company, Booking.email),
+                                  filters["q"]))
+    return (select(*columns).outerjoin(FollowUp, FollowUp.booking_id == Booking.id)
+            .where(and_(true(), *conditions)).order_by(Booking.starts_at, Booking.id))
+
+
+def source_pages(session, limit=200):
+    """The distinct pages leads and bookings came from, for the source filter."""
+    pages = union(select(Lead.page_url).where(Lead.page_url.is_not(None)),
+                  select(Booking.page_url).where(Booking.page_url.is_not(None))).subquery()
+    return list(session.scalars(select(pages.c.page_url).order_by(pages.c.page_url)
+                                .limit(limit)))
+
+
+def emails_with_bookings(session, emails):
+    """The subset of emails that also have a booking."""
+    if not emails:
+        return set()
+    return set(session.scalars(select(func.lower(Booking.email))
+                               .where(func.lower(Booking.email).in_(emails))))
+
+
+def emails_with_leads(session, emails):
+    """The subset of emails that also have an e-book lead."""
+    if not emails:
+        return set()
+    return set(session.scalars(select(Lead.email).where(Lead.email.in_(emails))))

@@ -1,0 +1,121 @@
+"""CRM webhooks: every new lead and booking is POSTed, signed, through the outbox.
+
+The body is signed with HMAC-SHA256 over "<timestamp>.<body>", keyed with
+FORMS_WEBHOOK_SECRET, and sent as X-Normkraft-Signature: sha256=<hex>, with the
+timestamp (Unix seconds) in X-Normkraft-Timestamp. A receiver recomputes the
+signature and refuses timestamps older than a few minutes (replays).
+"""
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, insert
+
+from ..booking.models import Booking
+from ..db import db
+from ..models import Lead, OutboxMessage
+from .models import WebhookDelivery
+from .queries import standard_of
+
+KIND = "webhook"
+
+
+def sign(secret, timestamp, body):
+    """The signature header value for body (bytes) sent at timestamp."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def _when(value):
+    return value.isoformat() + "Z" if value else None
+
+
+def lead_payload(lead):
+    return {"id": lead.id, "email": lead.email, "name": lead.name, "language": lead.language,
+            "page_url": lead.page_url, "standard": standard_of(lead.page_url),
+            "referrer": lead.referrer, "utm_source": lead.utm_source,
+            "utm_medium": lead.utm_medium, "utm_campaign": lead.utm_campaign,
+            "utm_term": lead.utm_term, "utm_content": lead.utm_content,
+            "created_at": _when(lead.created_at)}
+
+
+def booking_payload(booking):
+    return {"id": booking.id, "uid": booking.uid, "email": booking.email, "name": booking.name,
+            "company": booking.company, "phone": booking.phone, "topics": booking.topic_list,
+            "message": booking.message, "language": booking.language,
+            "starts_at": _when(booking.starts_at), "ends_at": _when(booking.ends_at),
+            "time_zone": booking.time_zone, "consultant": booking.consultant,
+            "page_url": booking.page_url, "created_at": _when(booking.created_at)}
+
+
+EVENTS = {Lead: ("lead.created", lead_payload, "lead_id"),
+          Booking: ("booking.created", booking_payload, "booking_id")}
+
+
+def _queue_new_rows(session, flush_context):
+    """After a flush that inserted leads or bookings, queue one delivery per URL.
+
+    It runs in the same transaction as the insert, so a rolled-back signup sends nothing.
+    """
+    urls = current_app.config["WEBHOOK_URLS"]
+    new = [row for row in session.new if type(row) in EVENTS]
+    if not urls or not new:
+        return
+    connection = session.connection()
+    for row in new:
+        name, payload, reference = EVENTS[type(row)]
+        body = json.dumps({"event": name, "data": payload(row)}, ensure_ascii=False)
+        for url in urls:
+            # Core inserts: the ORM must not be asked to add objects in the middle of a flush.
+            result = connection.execute(insert(OutboxMessage.__table__).values(
+                {"kind": KIND, "language": row.language, reference: row.id}))
+            connection.execute(insert(WebhookDelivery.__table__).values(
+                outbox_id=result.inserted_primary_key[0], event=name, url=url, body=body))
+
+
+def listen():
+    """Queue webhooks for new rows from any feature (idempotent)."""
+    if not event.contains(Session, "after_flush", _queue_new_rows):
+        event.listen(Session, "after_flush", _queue_new_rows)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # A redirect is a failed delivery: the POST must reach the exact URL.
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def deliver(message):
+    """POST the stored body; raise (so the outbox retries) unless the answer is 2xx."""
+    delivery = db.session.get(WebhookDelivery, message.id)
+    secret = current_app.config["WEBHOOK_SECRET"]
+    if not secret:
+        raise RuntimeError("FORMS_WEBHOOK_SECRET is not set")
+    if urlsplit(delivery.url).scheme not in {"http", "https"}:
+        raise RuntimeError("webhook URL must be http or https")
+    body = delivery.body.encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(delivery.url, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Normkraft-Webhooks/1",
+        "X-Normkraft-Event": delivery.event,
+        "X-Normkraft-Delivery": str(message.id),
+        "X-Normkraft-Timestamp": timestamp,
+        "X-Normkraft-Signature": sign(secret, timestamp, body),
+    })
+    try:
+        with _opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT"]) as response:
+            delivery.response_status = response.status
+    except urllib.error.HTTPError as exc:
+        delivery.response_status = exc.code
+        exc.close()
+        raise RuntimeError(f"HTTP {exc.code}") from None
