@@ -94,11 +94,12 @@ def _init_security(app):
 
 
 def _register_blueprints(app):
-    from . import booking, csrf_view, ebook, health
+    from . import booking, csrf_view, desk, ebook, health
 
     for module in (csrf_view, ebook, health):
         app.register_blueprint(module.bp)
     booking.init_app(app)
+    desk.init_app(app)
 
 
 def _register_cli(app):
