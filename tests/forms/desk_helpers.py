@@ -1,0 +1,72 @@
+"""Helpers for the sales desk tests: staff users, logging in, rows written directly."""
+
+import re
+from datetime import timedelta
+
+from forms_service.booking.models import Booking
+from forms_service.db import db
+from forms_service.desk.passwords import create_user
+from forms_service.models import Lead, utcnow
+
+STAFF = "staff@normkraft.se"
+PASSWORD = "correct horse battery staple"
+
+
+def add_staff(app, email=STAFF, password=PASSWORD):
+    with app.app_context():
+        return create_user(email, password).id
+
+
+def csrf_token(client, path="/admin/login"):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
+
+
+def log_in(client, email=STAFF, password=PASSWORD, **extra):
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+    data.update(extra)
+    return client.post("/admin/login", data=data)
+
+
+def staff_client(app):
+    """A test client logged in as a new staff user."""
+    add_staff(app)
+    client = app.test_client()
+    assert log_in(client).status_code == 303
+    return client
+
+
+def post(client, path, data, page=None):
+    """POST a desk form with the CSRF token of the page it sits on."""
+    token = csrf_token(client, page or path)
+    return client.post(path, data={**data, "csrf_token": token})
+
+
+def add_lead(app, **fields):
+    now = utcnow()
+    values = {"email": "lena@example.com", "name": "Lena Lind", "language": "sv",
+              "page_url": "http://localhost/iso-27001-informationssakerhet/",
+              "created_at": now, "last_requested_at": now}
+    values.update(fields)
+    with app.app_context():
+        lead = Lead(**values)
+        db.session.add(lead)
+        db.session.commit()
+        return lead.id
+
+
+def add_booking(app, **fields):
+    start = (utcnow() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    values = {"uid": f"test-{fields.get('email', 'b')}-{start.isoformat()}-{id(fields)}",
+              "consultant": "anna", "starts_at": start, "ends_at": start + timedelta(hours=1),
+              "blocked_until": start + timedelta(hours=1, minutes=15), "status": "confirmed",
+              "name": "Bo Berg", "email": "bo@example.com", "company": "Berg AB",
+              "topics": "iso9001", "message": "Hej", "language": "sv",
+              "consent_text": "Jag godkänner", "consent_version": "2026-11-01",
+              "page_url": "http://localhost/iso-9001/"}
+    values.update(fields)
+    with app.app_context():
+        booking = Booking(**values)
+        db.session.add(booking)
+        db.session.commit()
+        return booking.id
