@@ -1,0 +1,200 @@
+/* Meeting booking: list free times in the visitor's time zone, book with fetch, answer inline.
+   Without this script the form stays hidden and the page links to the service's own form. */
+(function () {
+  "use strict";
+  var loadedAt = Date.now();
+  var FIELDS = ["name", "email", "company", "phone", "message", "consent", "start"];
+
+  function visitorZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Stockholm";
+    } catch (error) {
+      return "Europe/Stockholm";
+    }
+  }
+
+  function formatters(locale, zone) {
+    return {
+      key: new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }),
+      day: new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "long", day: "numeric", month: "long" }),
+      time: new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    };
+  }
+
+  function groupByDay(slots, format) {
+    var days = [];
+    var index = {};
+    slots.forEach(function (slot) {
+      var start = new Date(slot.start);
+      var key = format.key.format(start);
+      if (!(key in index)) {
+        index[key] = days.length;
+        days.push({ key: key, label: format.day.format(start), slots: [] });
+      }
+      days[index[key]].slots.push({
+        value: slot.start,
+        label: format.time.format(start) + "\u2013" + format.time.format(new Date(slot.end))
+      });
+    });
+    return days;
+  }
+
+  function setFieldError(form, name, messages) {
+    var box = form.querySelector("#booking-" + name + "-error");
+    var input = name === "start" ? form.querySelector("#booking-day") : form.elements[name];
+    if (!box) return;
+    if (messages && messages.length) {
+      box.textContent = messages.join(" ");
+      box.hidden = false;
+      if (input) input.setAttribute("aria-invalid", "true");
+    } else {
+      box.textContent = "";
+      box.hidden = true;
+      if (input) input.removeAttribute("aria-invalid");
+    }
+  }
+
+  function showMessage(form, text, ok) {
+    var box = form.querySelector("#booking-status");
+    box.textContent = text;
+    box.classList.toggle("is-success", ok);
+    box.classList.toggle("is-error", !ok);
+  }
+
+  function Booking(form) {
+    this.form = form;
+    this.zone = visitorZone();
+    this.format = formatters(form.dataset.locale, this.zone);
+    this.select = form.querySelector("#booking-day");
+    this.times = form.querySelector("[data-booking-times]");
+    this.days = [];
+    form.querySelector("[data-booking-zone]").textContent = this.zone;
+    form.elements.tz.value = this.zone;
+    form.noValidate = true;  // the service's messages replace the browser's bubbles
+    form.hidden = false;
+    var nojs = document.getElementById("booking-nojs");
+    if (nojs) nojs.hidden = true;
+    this.select.addEventListener("change", this.showTimes.bind(this));
+    form.addEventListener("submit", this.submit.bind(this));
+    this.load();
+  }
+
+  Booking.prototype.load = function (keepDay) {
+    var self = this;
+    return fetch(this.form.dataset.slotsUrl, {
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("slots " + response.status);
+      return response.json();
+    }).then(function (data) {
+      self.days = groupByDay(data.slots || [], self.format);
+      self.fillDays(keepDay);
+    }).catch(function () {
+      showMessage(self.form, self.form.dataset.errorMessage, false);
+    });
+  };
+
+  Booking.prototype.fillDays = function (keepDay) {
+    var select = this.select;
+    select.textContent = "";
+    if (!this.days.length) {
+      var none = document.createElement("option");
+      none.value = "";
+      none.textContent = this.form.dataset.noTimes;
+      select.appendChild(none);
+    }
+    this.days.forEach(function (day) {
+      var option = document.createElement("option");
+      option.value = day.key;
+      option.textContent = day.label;
+      select.appendChild(option);
+    });
+    if (keepDay && this.days.some(function (d) { return d.key === keepDay; })) {
+      select.value = keepDay;
+    }
+    this.showTimes();
+  };
+
+  Booking.prototype.showTimes = function () {
+    var key = this.select.value;
+    var day = this.days.filter(function (d) { return d.key === key; })[0];
+    var box = this.times;
+    Array.prototype.slice.call(box.querySelectorAll("label")).forEach(function (label) {
+      box.removeChild(label);
+    });
+    (day ? day.slots : []).forEach(function (slot, number) {
+      var label = document.createElement("label");
+      label.className = "booking-time";
+      var input = document.createElement("input");
+      input.type = "radio";
+      input.name = "start";
+      input.value = slot.value;
+      input.id = "booking-start-" + number;
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + slot.label));
+      box.appendChild(label);
+    });
+  };
+
+  Booking.prototype.token = function () {
+    return fetch(this.form.dataset.csrfUrl, {
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("csrf " + response.status);
+      return response.json();
+    }).then(function (data) { return data.csrf_token; });
+  };
+
+  Booking.prototype.submit = function (event) {
+    event.preventDefault();
+    var self = this;
+    var form = this.form;
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    form.elements.page_url.value = window.location.href;
+    form.elements.elapsed.value = String(Date.now() - loadedAt);
+    var status = 0;
+    this.token().then(function (token) {
+      return fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": token },
+        body: new URLSearchParams(new FormData(form))
+      });
+    }).then(function (response) {
+      status = response.status;
+      return response.json().catch(function () { return null; });
+    }).then(function (data) {
+      if (!data || typeof data.message !== "string") throw new Error("no answer");
+      var errors = data.errors || {};
+      var first = null;
+      FIELDS.forEach(function (name) {
+        setFieldError(form, name, errors[name]);
+        if (errors[name] && !first) first = name === "start" ? self.select : form.elements[name];
+      });
+      showMessage(form, data.message, data.ok);
+      if (data.ok) {
+        var day = self.select.value;
+        form.reset();
+        form.elements.tz.value = self.zone;
+        self.load(day);
+        form.querySelector("#booking-status").focus();
+      } else {
+        if (status === 409) self.load(self.select.value);
+        (first || form.querySelector("#booking-status")).focus();
+      }
+    }).catch(function () {
+      showMessage(form, form.dataset.errorMessage, false);
+      form.querySelector("#booking-status").focus();
+    }).then(function () {
+      delete form.dataset.busy;
+      button.disabled = false;
+    });
+  };
+
+  document.querySelectorAll("form[data-booking-form]").forEach(function (form) {
+    new Booking(form);
+  });
+})();
