@@ -1,6 +1,7 @@
 """Helpers for the sales desk tests: staff users, logging in, rows written directly."""
 
 import re
+import uuid
 from datetime import timedelta
 
 from forms_service.booking.models import Booking
@@ -57,7 +58,7 @@ def add_lead(app, **fields):
 
 def add_booking(app, **fields):
     start = (utcnow() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
-    values = {"uid": f"test-{fields.get('email', 'b')}-{start.isoformat()}-{id(fields)}",
+    values = {"uid": uuid.uuid4().hex,
               "consultant": "anna", "starts_at": start, "ends_at": start + timedelta(hours=1),
               "blocked_until": start + timedelta(hours=1, minutes=15), "status": "confirmed",
               "name": "Bo Berg", "email": "bo@example.com", "company": "Berg AB",

@@ -1,0 +1,143 @@
+"""Desk pages: lists with filters and search, one person, booking follow-up, XSS, languages."""
+
+import pytest
+from bs4 import BeautifulSoup
+from desk_helpers import add_booking, add_lead, post, staff_client
+from sqlalchemy import select
+
+from forms_service.db import db
+from forms_service.desk.models import FollowUp
+from forms_service.models import utcnow
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+SHORT_XSS = "<img src=x onerror=alert(1)>"  # for columns of 40 characters
+
+
+@pytest.fixture
+def desk(app):
+    return staff_client(app)
+
+
+def names(html):
+    return [a.get_text() for a in BeautifulSoup(html, "lxml").select("table a[href*='/people/']")]
+
+
+def test_leads_list_filters_and_search(app, desk):
+    add_lead(app, email="a@example.com", name="Anna", language="sv",
+             page_url="http://localhost/iso-27001-informationssakerhet/")
+    add_lead(app, email="b@example.com", name="Bert", language="en",
+             page_url="http://localhost/en/iso-14001-environmental-management/",
+             confirmed_at=utcnow())
+    add_lead(app, email="c@other.org", name="Cecilia", language="en", page_url=None)
+
+    def shown(**query):
+        return sorted(names(desk.get("/admin/leads", query_string=query).get_data(as_text=True)))
+
+    assert shown() == ["Anna", "Bert", "Cecilia"]
+    assert shown(language="en") == ["Bert", "Cecilia"]
+    assert shown(standard="iso27001") == ["Anna"]
+    assert shown(source="http://localhost/en/iso-14001-environmental-management/") == ["Bert"]
+    assert shown(status="confirmed") == ["Bert"]
+    assert shown(status="unconfirmed") == ["Anna", "Cecilia"]
+    assert shown(q="OTHER.ORG") == ["Cecilia"]
+    assert shown(q="%") == []  # wildcards are searched for literally
+    today = utcnow().date().isoformat()
+    assert shown(date_from=today, date_to=today) == ["Anna", "Bert", "Cecilia"]
+    assert shown(date_to="2000-01-01") == []
+    page = desk.get("/admin/leads", query_string={"date_from": "yesterday"})
+    assert "Ange datum som ÅÅÅÅ-MM-DD." in page.get_data(as_text=True)
+
+
+def test_bookings_list_filters_and_search(app, desk):
+    first = add_booking(app, email="x@example.com", name="Xena", company="Xylofon AB",
+                        topics="iso9001,iso14001", language="sv")
+    add_booking(app, email="y@example.com", name="Yngve", company="Ystad Plåt",
+                topics="iso27001", language="en", consultant="erik")
+    with app.app_context():
+        db.session.add(FollowUp(booking_id=first, status="contacted", notes=""))
+        db.session.commit()
+
+    def shown(**query):
+        page = desk.get("/admin/bookings", query_string=query).get_data(as_text=True)
+        return sorted(names(page))
+
+    assert shown() == ["Xena", "Yngve"]
+    assert shown(q="ystad") == ["Yngve"]
+    assert shown(standard="iso14001") == ["Xena"]
+    assert shown(standard="iso1400") == []
+    assert shown(status="contacted") == ["Xena"]
+    assert shown(status="new") == ["Yngve"]
+    assert shown(language="en") == ["Yngve"]
+
+
+def test_lead_and_booking_with_one_address_are_one_person(app, desk):
+    lead = add_lead(app, email="same@example.com", name="Sam Lead")
+    booking = add_booking(app, email="Same@Example.com", name="Sam Booker", company="Sam AB")
+    leads_page = desk.get("/admin/leads").get_data(as_text=True)
+    assert "har bokat möte" in leads_page
+    assert "e-bokslead" in desk.get("/admin/bookings").get_data(as_text=True)
+    for kind, item in (("lead", lead), ("booking", booking)):
+        page = desk.get(f"/admin/people/{kind}/{item}").get_data(as_text=True)
+        assert "Sam Lead" in page and "Sam Booker" in page and "Sam AB" in page
+    assert desk.get("/admin/people/lead/999").status_code == 404
+
+
+def test_booking_status_and_notes(app, desk):
+    booking = add_booking(app)
+    path = f"/admin/bookings/{booking}"
+    page = desk.get(path).get_data(as_text=True)
+    assert '<option value="new" selected>ny</option>' in page
+    response = post(desk, path, {"status": "no-show", "notes": "Ringde två gånger."})
+    assert response.status_code == 303
+    with app.app_context():
+        follow_up = db.session.get(FollowUp, booking)
+        assert (follow_up.status, follow_up.notes, follow_up.updated_by) == (
+            "no-show", "Ringde två gånger.", "staff@normkraft.se")
+    page = desk.get(path).get_data(as_text=True)
+    assert '<option value="no-show" selected>uteblev</option>' in page
+    assert "Sparat." in page
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"status": "lost", "notes": ""}, "Not a valid choice."),
+    ({"status": "done", "notes": "x" * 5001}, "Använd högst 5000 tecken."),
+])
+def test_booking_follow_up_bad_input(app, desk, data, message):
+    booking = add_booking(app)
+    response = post(desk, f"/admin/bookings/{booking}", data)
+    assert response.status_code == 422
+    assert f'<p class="desk-error">{message}</p>' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(FollowUp)).all() == []
+
+
+def test_pages_switch_language(app, desk):
+    assert "E-boksleads" in desk.get("/admin/leads").get_data(as_text=True)
+    english = desk.get("/admin/leads?lang=en").get_data(as_text=True)
+    assert "E-book leads" in english and '<html lang="en">' in english
+    # The choice sticks for the session.
+    assert "Webhook deliveries" in desk.get("/admin/deliveries").get_data(as_text=True)
+
+
+def test_xss_payloads_render_inert_everywhere(app, desk):
+    lead = add_lead(app, email=f"{XSS}@example.com", name=XSS, language="sv",
+                    page_url="javascript:alert(1)", referrer="javascript:alert(2)",
+                    utm_source=XSS, utm_medium=XSS, utm_campaign=XSS, utm_term=XSS,
+                    utm_content=XSS)
+    booking = add_booking(app, email=f"{XSS}@example.com", name=XSS, company=XSS, phone=SHORT_XSS,
+                          topics=XSS, message=XSS, time_zone=XSS, page_url="javascript:x",
+                          consultant=SHORT_XSS)
+    with app.app_context():
+        db.session.add(FollowUp(booking_id=booking, status="new", notes=XSS, updated_by=XSS))
+        db.session.commit()
+    pages = ["/admin/leads", "/admin/bookings", f"/admin/bookings/{booking}",
+             f"/admin/people/lead/{lead}", f"/admin/people/booking/{booking}",
+             "/admin/privacy", "/admin/deliveries"]
+    for path in pages:
+        html = desk.get(path).get_data(as_text=True)
+        soup = BeautifulSoup(html, "lxml")
+        assert soup.find("script") is None, path
+        assert soup.find("img") is None, path
+        assert not [a for a in soup.find_all("a") if "javascript" in a.get("href", "")], path
+        assert XSS not in html
+    assert "&lt;script&gt;" in desk.get(f"/admin/bookings/{booking}").get_data(as_text=True)
