@@ -1,0 +1,160 @@
+"""CRM webhooks: a real HTTP receiver checks the signature; a failed delivery is retried."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from desk_helpers import add_booking, staff_client
+from forms_helpers import pending_mail
+from sqlalchemy import select
+
+from forms_service.db import db
+from forms_service.desk.models import WebhookDelivery
+from forms_service.desk.webhooks import sign
+from forms_service.models import OutboxMessage
+
+SECRET = "webhook-test-secret"
+
+
+class Receiver:
+    """A CRM stand-in on 127.0.0.1: verifies each request and answers the next status."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.requests = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                timestamp = self.headers["X-Normkraft-Timestamp"]
+                expected = "sha256=" + hmac.new(SECRET.encode(), timestamp.encode() + b"." + body,
+                                                hashlib.sha256).hexdigest()
+                receiver.requests.append({
+                    "headers": dict(self.headers), "body": json.loads(body),
+                    "verified": hmac.compare_digest(expected,
+                                                    self.headers["X-Normkraft-Signature"]),
+                    "fresh": abs(time.time() - int(timestamp)) < 300,
+                })
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/crm/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def receiver(app):
+    with Receiver([500]) as crm:
+        app.config.update(WEBHOOK_URLS=[crm.url], WEBHOOK_SECRET=SECRET)
+        yield crm
+
+
+def test_signature_is_hmac_sha256_over_timestamp_and_body():
+    expected = hmac.new(b"k", b"1700000000.{}", hashlib.sha256).hexdigest()
+    assert sign("k", "1700000000", b"{}") == "sha256=" + expected
+
+
+def test_new_lead_is_posted_signed_and_retried_after_a_failure(app, signup, receiver):
+    assert signup.json(name="Åsa Öberg", email="asa@example.com",
+                       page_url="http://localhost/iso-27001-informationssakerhet/?utm_source=li"
+                       ).status_code == 200
+    assert pending_mail(app) == (1, 1)  # the e-book mail went; the CRM answered 500
+    with app.app_context():
+        message = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "webhook")).one()
+        assert (message.status, message.attempts, message.last_error) == ("pending", 1,
+                                                                          "RuntimeError: HTTP 500")
+    assert pending_mail(app) == (1, 0)  # the retry
+    first, second = receiver.requests
+    for request in (first, second):
+        assert request["verified"] and request["fresh"]
+        assert request["headers"]["X-Normkraft-Event"] == "lead.created"
+        assert request["headers"]["Content-Type"] == "application/json; charset=utf-8"
+    assert second["body"] == first["body"]
+    data = second["body"]["data"]
+    assert second["body"]["event"] == "lead.created"
+    assert (data["email"], data["name"], data["standard"], data["utm_source"]) == (
+        "asa@example.com", "Åsa Öberg", "iso27001", "li")
+    with app.app_context():
+        message = db.session.get(OutboxMessage, message.id)
+        assert (message.status, message.attempts) == ("sent", 2)
+        assert db.session.get(WebhookDelivery, message.id).response_status == 200
+    assert pending_mail(app) == (0, 0)
+
+
+def test_a_known_address_signing_up_again_is_not_a_new_lead(app, signup, receiver):
+    signup.json(email="again@example.com")
+    app.config["DUPLICATE_WINDOW_SECONDS"] = 0
+    signup.json(email="again@example.com")
+    with app.app_context():
+        assert len(db.session.scalars(select(WebhookDelivery)).all()) == 1
+
+
+def test_new_booking_is_posted(app, receiver):
+    receiver.statuses = []
+    add_booking(app, email="bo@example.com", company="Berg & Söner AB", topics="iso9001")
+    assert pending_mail(app) == (1, 0)
+    (request,) = receiver.requests
+    assert request["verified"]
+    assert request["body"]["event"] == "booking.created"
+    assert request["body"]["data"]["company"] == "Berg & Söner AB"
+    assert request["body"]["data"]["topics"] == ["iso9001"]
+
+
+def test_every_url_gets_its_own_delivery(app, receiver):
+    with Receiver([]) as other:
+        app.config["WEBHOOK_URLS"] = [receiver.url, other.url]
+        add_booking(app)
+        assert pending_mail(app) == (1, 1)
+        assert pending_mail(app) == (1, 0)
+        assert len(other.requests) == 1 and len(receiver.requests) == 2
+
+
+def test_desk_shows_every_delivery_and_its_outcome(app, signup, receiver):
+    desk = staff_client(app)
+    signup.json(email="shown@example.com")
+    pending_mail(app)
+    page = desk.get("/admin/deliveries?lang=en").get_data(as_text=True)
+    assert "lead.created" in page and receiver.url in page
+    assert "pending" in page and "RuntimeError: HTTP 500" in page and ">500<" in page
+    pending_mail(app)
+    page = desk.get("/admin/deliveries").get_data(as_text=True)
+    assert "sent" in page and ">200<" in page
+
+
+def test_without_a_secret_nothing_is_sent_unsigned(app, signup, receiver):
+    app.config["WEBHOOK_SECRET"] = None
+    signup.json()
+    assert pending_mail(app) == (1, 1)
+    assert receiver.requests == []
+    with app.app_context():
+        message = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "webhook")).one()
+        assert message.last_error == "RuntimeError: FORMS_WEBHOOK_SECRET is not set"
+
+
+def test_no_urls_no_deliveries(app, signup):
+    signup.json()
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage.kind)).all() == ["ebook"]
