@@ -1,0 +1,190 @@
+"""Booking in a real browser: the JavaScript widget (sv, en), the plain form, keyboard only."""
+
+import threading
+
+import pytest
+from booking_helpers import Visitor, booking_app, bookings
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from forms_service.db import db
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"sv": "/boka-mote/", "en": "/en/book-a-meeting/"}
+OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! We will hear from you soon!"}
+TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
+         "en": "That time was just taken. Please pick another."}
+
+
+@pytest.fixture
+def live(built_site, tmp_path, ebook_source):
+    """The built site and the booking service (fixed clock) on one port."""
+    from devserver.static_site import StaticSite
+
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
+                         threaded=True)
+    origin = f"http://127.0.0.1:{server.server_port}"
+    forms = booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3)
+    site = StaticSite(built_site, {"": "404.html", "en/": "en/404.html"})
+    holder["app"] = DispatcherMiddleware(site, {"/forms": forms})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin, forms
+    server.shutdown()
+    thread.join(5)
+    with forms.app_context():
+        db.engine.dispose()
+
+
+def new_page(chromium, **options):
+    context = chromium.new_context(**options)
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("lang, zone, times", [
+    ("sv", "Europe/Stockholm", "09:00–09:45"),
+    ("en", "America/New_York", "03:00–03:45"),
+])
+def test_pick_a_day_and_a_time_and_book_inline(chromium, live, lang, zone, times):
+    origin, app = live
+    context, page = new_page(chromium, timezone_id=zone)
+    try:
+        page.goto(origin + PAGES[lang])
+        assert page.is_hidden("#booking-nojs")
+        assert page.inner_text("[data-booking-zone]") == zone
+        page.wait_for_selector("#booking-day option[value='2026-03-30']", state="attached")
+        page.select_option("#booking-day", "2026-03-30")
+        first = page.locator("[data-booking-times] label").first
+        assert first.inner_text().strip() == times
+        first.locator("input").check()
+        page.fill("#booking-name", "Åsa Öberg")
+        page.fill("#booking-email", f"asa.{lang}@example.com")
+        page.fill("#booking-company", "Öberg AB")
+        page.fill("#booking-phone", "070-123 45 67")
+        page.check("#booking-topic-iso14001")
+        page.fill("#booking-message", "Miljö först.")
+        page.check("#booking-consent")
+        page.wait_for_timeout(400)
+        page.click("form.booking-form button[type=submit]")
+        page.locator("#booking-status").filter(has_text=OK[lang]).wait_for(timeout=10000)
+        assert page.url == origin + PAGES[lang]
+        (booking,) = bookings(app)
+        assert (booking.language, booking.time_zone, booking.topics) == (lang, zone, "iso14001")
+        assert booking.phone == "+46701234567"
+        # The booked time is gone from the list.
+        page.select_option("#booking-day", "2026-03-30")
+        assert times not in page.inner_text("[data-booking-times]")
+    finally:
+        context.close()
+
+
+def test_errors_and_a_lost_race_are_shown_inline(chromium, live):
+    origin, app = live
+    context, page = new_page(chromium, timezone_id="Europe/Stockholm")
+    try:
+        page.goto(origin + PAGES["en"])
+        page.wait_for_selector("#booking-day option[value='2026-03-30']", state="attached")
+        page.select_option("#booking-day", "2026-03-30")
+        page.locator("[data-booking-times] input").first.check()
+        page.fill("#booking-name", "Bo Berg")
+        page.fill("#booking-email", "bo@")
+        page.wait_for_timeout(400)
+        page.click("form.booking-form button[type=submit]")
+        page.locator("#booking-status").filter(has_text="Please correct the marked fields.").wait_for()
+        assert page.inner_text("#booking-email-error") == "Please enter a valid e-mail address."
+        assert page.inner_text("#booking-company-error") == "Please enter your company."
+        assert page.evaluate("document.activeElement.id") == "booking-email"
+        # Someone else books 09:00 meanwhile.
+        first = Visitor(app.test_client()).book(
+            email="first@example.com", start="2026-03-30T09:00:00+02:00",
+            headers={"Origin": origin})
+        assert first.status_code == 200
+        page.fill("#booking-email", "bo@example.com")
+        page.fill("#booking-company", "Berg AB")
+        page.check("#booking-consent")
+        page.click("form.booking-form button[type=submit]")
+        page.locator("#booking-status").filter(has_text=TAKEN["en"]).wait_for()
+        assert page.inner_text("#booking-start-error") == TAKEN["en"]
+        page.wait_for_function(
+            "!document.querySelector('[data-booking-times]').textContent.includes('09:00')")
+        assert len(bookings(app)) == 1
+    finally:
+        context.close()
+
+
+def test_keyboard_only(chromium, live):
+    origin, app = live
+    context, page = new_page(chromium, timezone_id="Europe/Stockholm")
+    try:
+        page.goto(origin + PAGES["sv"])
+        page.wait_for_selector("#booking-day option[value='2026-03-30']", state="attached")
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "booking-day":
+                break
+        else:
+            pytest.fail("the day list cannot be reached with Tab")
+        page.keyboard.press("ArrowDown")  # the second day: Tuesday 24 March
+        assert page.input_value("#booking-day") == "2026-03-24"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        assert page.evaluate("document.activeElement.name") == "start"
+        page.keyboard.press("Tab")
+        page.keyboard.type("Karin Lind")
+        page.keyboard.press("Tab")
+        page.keyboard.type("karin@example.com")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Lind AB")
+        page.keyboard.press("Tab")  # phone, optional
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "booking-topic-iso9001"
+        page.keyboard.press("Space")
+        for _ in range(6):  # the other five standards, then the message
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "booking-message"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "booking-consent"
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")  # the privacy policy link
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.type") == "submit"
+        page.keyboard.press("Enter")
+        page.locator("#booking-status").filter(has_text=OK["sv"]).wait_for()
+        assert page.evaluate("document.activeElement.id") == "booking-status"
+        (booking,) = bookings(app)
+        assert (booking.email, booking.topics) == ("karin@example.com", "iso9001")
+        assert booking.starts_at.isoformat() == "2026-03-24T08:00:00"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang, heading, thanks", [
+    ("sv", "Boka möte", OK["sv"]), ("en", "Book a meeting", OK["en"]),
+])
+def test_without_javascript_the_service_form_books_with_redirect(chromium, live, lang,
+                                                                 heading, thanks):
+    origin, app = live
+    context, page = new_page(chromium, java_script_enabled=False)
+    try:
+        page.goto(origin + PAGES[lang])
+        assert page.is_hidden("form.booking-form")
+        page.click("#booking-nojs a")
+        page.wait_for_url(origin + f"/forms/booking?lang={lang}")
+        assert page.inner_text("h1") == heading
+        assert page.get_attribute("html", "lang") == lang
+        page.check("input[name=start][value='2026-03-30T10:00:00+02:00']")
+        page.fill("#ebook-name", "Bo Berg")
+        page.fill("#ebook-email", "bo@example.com")
+        page.fill("#ebook-company", "Berg AB")
+        page.check("input[name=topic][value=other]")
+        page.check("#ebook-consent")
+        page.wait_for_timeout(400)
+        page.click("form.booking-form button[type=submit]")
+        page.wait_for_url(origin + f"/forms/booking/thanks?lang={lang}")
+        assert thanks in page.inner_text("main")
+        (booking,) = bookings(app)
+        assert (booking.language, booking.topics, booking.starts_at.hour) == (lang, "other", 8)
+    finally:
+        context.close()
