@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from desk_helpers import STAFF, add_booking, add_lead, post, staff_client
-from forms_helpers import SITE
 from sqlalchemy import inspect, select, text
 
 from forms_service.db import db
@@ -84,13 +83,16 @@ def test_erasure_log_lines_hold_no_personal_data(app, person):
     handler.emit = records.append
     logger = logging.getLogger("forms_service.desk.privacy")
     logger.addHandler(handler)
-    level = logger.level
+    level, filters = logger.level, logger.filters
     logger.setLevel(logging.INFO)
+    # Pelican (imported by other tests) gives every logger a filter that drops repeats.
+    logger.filters = []
     try:
         result = app.test_cli_runner().invoke(args=["privacy", "erase", TARGET])
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.filters = filters
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "erased 1 leads, 1 bookings, 3 messages"
     assert traces(app, TARGET) == []
@@ -162,4 +164,7 @@ def test_purge_refuses_a_bad_age(sqlite_app):
 def test_erasure_of_an_unknown_address_is_logged_too(app):
     result = app.test_cli_runner().invoke(args=["privacy", "erase", "nobody@example.com"])
     assert result.output.strip() == "erased 0 leads, 0 bookings, 0 messages"
-    assert SITE  # the app is the usual test app
+    with app.app_context():
+        erasure = db.session.scalars(select(Erasure)).one()
+        assert (erasure.leads, erasure.bookings, erasure.messages) == (0, 0, 0)
+        assert erasure.email_hash == email_hash("nobody@example.com")
