@@ -219,14 +219,3 @@ def _consultant(entry, number, fail):
         fail(f"{where}: no working hours")
     return Consultant(key=entry["key"], name=entry["name"], email=entry["email"], hours=hours)
 
-
-def local_day(moment, zone):
-    """The calendar date of moment in zone."""
-    return moment.astimezone(zone).date()
-
-
-def day_bounds(day, zone):
-    """The UTC start of day and of the next day, in zone."""
-    start = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-    return start, datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-
