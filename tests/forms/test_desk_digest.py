@@ -21,7 +21,8 @@ def test_digest_mails_new_leads_and_coming_meetings(app, smtp_server):
              created_at=utcnow() - timedelta(days=3))
     add_booking(app, email="mote@example.com", name="Möte Person", company=f"Bolag {XSS}")
     add_booking(app, email="sent@example.com", name="Långt Fram", company="Sen AB",
-                starts_at=utcnow() + timedelta(days=30), ends_at=utcnow() + timedelta(days=30, hours=1),
+                starts_at=utcnow() + timedelta(days=30),
+                ends_at=utcnow() + timedelta(days=30, hours=1),
                 blocked_until=utcnow() + timedelta(days=30, hours=2))
     result = app.test_cli_runner().invoke(args=["digest", "send"])
     assert result.output.strip() == "digest queued for saljare@normkraft.se"
