@@ -65,8 +65,8 @@ clean:
 
 ## Extract theme strings and update every language's catalog (then fill in the msgstr lines).
 i18n: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --omit-header .
-	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --ignore-obsolete --omit-header
+	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --omit-header --width 100 .
+	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --ignore-obsolete --omit-header --width 100
 
 ## Lighthouse scores of the production build (needs chromium and npm).
 audit: $(STAMP)

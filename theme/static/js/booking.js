@@ -2,7 +2,6 @@
    Without this script the form stays hidden and the page links to the service's own form. */
 (function () {
   "use strict";
-  var loadedAt = Date.now();
   var FIELDS = ["name", "email", "company", "phone", "message", "consent", "start"];
 
   function visitorZone() {
@@ -39,28 +38,6 @@
     return days;
   }
 
-  function setFieldError(form, name, messages) {
-    var box = form.querySelector("#booking-" + name + "-error");
-    var input = name === "start" ? form.querySelector("#booking-day") : form.elements[name];
-    if (!box) return;
-    if (messages && messages.length) {
-      box.textContent = messages.join(" ");
-      box.hidden = false;
-      if (input) input.setAttribute("aria-invalid", "true");
-    } else {
-      box.textContent = "";
-      box.hidden = true;
-      if (input) input.removeAttribute("aria-invalid");
-    }
-  }
-
-  function showMessage(form, text, ok) {
-    var box = form.querySelector("#booking-status");
-    box.textContent = text;
-    box.classList.toggle("is-success", ok);
-    box.classList.toggle("is-error", !ok);
-  }
-
   function Booking(form) {
     this.form = form;
     this.zone = visitorZone();
@@ -90,7 +67,8 @@
       self.days = groupByDay(data.slots || [], self.format);
       self.fillDays(keepDay);
     }).catch(function () {
-      showMessage(self.form, self.form.dataset.errorMessage, false);
+      window.NormkraftForms.showMessage(
+        self.form.querySelector("#booking-status"), self.form.dataset.errorMessage, false);
     });
   };
 
@@ -136,61 +114,24 @@
     });
   };
 
-  Booking.prototype.token = function () {
-    return fetch(this.form.dataset.csrfUrl, {
-      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (!response.ok) throw new Error("csrf " + response.status);
-      return response.json();
-    }).then(function (data) { return data.csrf_token; });
-  };
-
   Booking.prototype.submit = function (event) {
     event.preventDefault();
     var self = this;
     var form = this.form;
-    if (form.dataset.busy) return;
-    form.dataset.busy = "1";
-    var button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    form.elements.page_url.value = window.location.href;
-    form.elements.elapsed.value = String(Date.now() - loadedAt);
-    var status = 0;
-    this.token().then(function (token) {
-      return fetch(form.action, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": token },
-        body: new URLSearchParams(new FormData(form))
-      });
-    }).then(function (response) {
-      status = response.status;
-      return response.json().catch(function () { return null; });
-    }).then(function (data) {
-      if (!data || typeof data.message !== "string") throw new Error("no answer");
-      var errors = data.errors || {};
-      var first = null;
-      FIELDS.forEach(function (name) {
-        setFieldError(form, name, errors[name]);
-        if (errors[name] && !first) first = name === "start" ? self.select : form.elements[name];
-      });
-      showMessage(form, data.message, data.ok);
-      if (data.ok) {
-        var day = self.select.value;
-        form.reset();
-        form.elements.tz.value = self.zone;
-        self.load(day);
-        form.querySelector("#booking-status").focus();
-      } else {
-        if (status === 409) self.load(self.select.value);
-        (first || form.querySelector("#booking-status")).focus();
+    window.NormkraftForms.send(form, {
+      prefix: "booking",
+      fields: FIELDS,
+      status: form.querySelector("#booking-status"),
+      input: function (name) { return name === "start" ? self.select : form.elements[name]; },
+      after: function (data, httpStatus) {
+        if (data.ok) {
+          var day = self.select.value;
+          form.elements.tz.value = self.zone;
+          self.load(day);
+        } else if (httpStatus === 409) {
+          self.load(self.select.value);
+        }
       }
-    }).catch(function () {
-      showMessage(form, form.dataset.errorMessage, false);
-      form.querySelector("#booking-status").focus();
-    }).then(function () {
-      delete form.dataset.busy;
-      button.disabled = false;
     });
   };
 
