@@ -55,6 +55,8 @@ def from_environment():
         "OUTBOX_THREAD": _flag("FORMS_OUTBOX_THREAD", smtp_url is None),
         "SESSION_COOKIE_SECURE": _flag("FORMS_COOKIE_SECURE", not local),
         "PROXY_COUNT": _int("FORMS_PROXY_COUNT", 0),
+        # json in production (deploy/gunicorn.conf.py and the systemd units set it).
+        "LOG_FORMAT": os.environ.get("FORMS_LOG_FORMAT", "text").strip().lower(),
         "EBOOK_SOURCE_DIR": os.environ.get("FORMS_EBOOK_SOURCE_DIR") or None,
         "EBOOK_DIR": os.environ.get("FORMS_EBOOK_DIR") or None,
         # The sales desk (forms_service/desk).
