@@ -1,6 +1,9 @@
-"""The health check: is the database reachable, how much mail is waiting."""
+"""Health checks: liveness (/health) and readiness (/ready) for the proxy and systemd."""
 
-from flask import Blueprint, jsonify
+import socket
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,20 +13,63 @@ from .models import OutboxMessage
 bp = Blueprint("health", __name__)
 
 
-@bp.get("/health")
-def health():
-    """Answer 200 when the database works, 503 when it does not."""
+def _outbox_pending():
+    """Mail waiting in the outbox, or None when the database does not answer."""
     try:
-        pending = db.session.scalar(
+        return db.session.scalar(
             select(func.count()).select_from(OutboxMessage)
             .where(OutboxMessage.status.in_(("pending", "sending"))))
     except SQLAlchemyError:
         # Reported, not raised: a health check must answer even when the database does not.
         db.session.rollback()
-        body, status = {"ok": False, "database": "unavailable"}, 503
-    else:
-        body, status = {"ok": True, "database": "ok", "outbox_pending": pending}, 200
+        return None
+
+
+def _answer(body, status):
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/health")
+def health():
+    """Answer 200 when the database works, 503 when it does not."""
+    pending = _outbox_pending()
+    if pending is None:
+        return _answer({"ok": False, "database": "unavailable"}, 503)
+    return _answer({"ok": True, "database": "ok", "outbox_pending": pending}, 200)
+
+
+def smtp_problem():
+    """Why the SMTP server cannot be reached (None when it greets us, or mail goes to files)."""
+    url = current_app.config["SMTP_URL"]
+    if not url:
+        return None
+    parts = urlsplit(url)
+    port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    try:
+        # A connection (and on smtp:// the greeting) is enough: the worker does TLS and login.
+        with socket.create_connection((parts.hostname or "localhost", port), timeout=2) as sock:
+            greeting = sock.recv(512) if parts.scheme == "smtp" else b"220"
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if not greeting.startswith(b"220"):
+        return f"unexpected greeting {greeting[:60]!r}"
+    return None
+
+
+@bp.get("/ready")
+def ready():
+    """Ready for traffic: 503 without the database; SMTP down is only a warning (mail waits)."""
+    pending = _outbox_pending()
+    if pending is None:
+        return _answer({"ok": False, "database": "unavailable"}, 503)
+    body = {"ok": True, "database": "ok", "outbox_pending": pending}
+    problem = smtp_problem()
+    if problem:
+        body.update(smtp="unreachable",
+                    warning=f"SMTP unreachable ({problem}); mail waits in the outbox")
+    else:
+        body["smtp"] = "ok" if current_app.config["SMTP_URL"] else "files"
+    return _answer(body, 200)
