@@ -1,6 +1,7 @@
 """The mail outbox: a worker claims due messages, sends them, retries with backoff."""
 
 import logging
+import signal
 import threading
 import uuid
 from datetime import timedelta
@@ -81,10 +82,34 @@ def register_kind(kind, deliver):
     _deliverers[kind] = deliver
 
 
-def process_outbox(limit=None):
-    """Deliver every due message once; return (sent, failed) counts."""
+def _renew_lease(message_id, token):
+    """Extend our lease on a message right before sending it; False if another worker has it.
+
+    A lease then only has to outlast one send, not a whole batch: a slow SMTP server
+    cannot make a claim expire while its worker still means to send the message.
+    """
+    lease_end = utcnow() + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    renewed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token,
+               OutboxMessage.status == "sending")
+        .values(next_attempt_at=lease_end)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return renewed == 1
+
+
+def process_outbox(limit=None, stop=None):
+    """Deliver every due message once (until stop is set); return (sent, failed) counts."""
     sent = failed = 0
-    for message in claim_batch(limit):
+    batch = claim_batch(limit)
+    # Read before the first commit expires the objects (and reloads another worker's token).
+    claims = [(message, message.id, message.claim_token) for message in batch]
+    for message, message_id, token in claims:
+        # Left unsent on stop, a message keeps its lease and is picked up again afterwards.
+        if (stop is not None and stop.is_set()) or not _renew_lease(message_id, token):
+            continue
         try:
             _deliverers[message.kind](message)
         except Exception as exc:  # noqa: BLE001 - any failure is retried later, and logged
@@ -116,9 +141,12 @@ def run_worker(app, stop, poll=None):
         try:
             # The request context gives url_for the site's scheme, host and /forms prefix.
             with app.test_request_context(base_url=_forms_base_url(app)):
-                process_outbox()
+                busy = any(process_outbox(stop=stop))
         except Exception:  # noqa: BLE001 - e.g. the database is down: keep the worker alive
             log.exception("forms outbox: worker pass failed")
+            busy = False
+        if busy:
+            continue  # more may be due right away: a backlog drains at full speed
         _wakeup.wait(poll)
         _wakeup.clear()
 
@@ -158,6 +186,13 @@ def run_command(once):
         click.echo(f"sent {sent}, failed {failed}")
         return
     stop = threading.Event()
+
+    def finish(signum, frame):
+        # systemd stops with SIGTERM: end the message in hand, leave the rest to the lease.
+        stop.set()
+        _wakeup.set()
+
+    signal.signal(signal.SIGTERM, finish)
     try:
         run_worker(app, stop)
     except KeyboardInterrupt:
