@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from .db import db
 from .models import Lead, OutboxMessage, utcnow
@@ -130,8 +132,39 @@ def process_outbox(limit=None, stop=None):
             message.status = "sent"
             message.sent_at = utcnow()
             message.last_error = None
+            _commit_sent(message_id, token)
+            continue
         db.session.commit()
     return sent, failed
+
+
+def _commit_sent(message_id, token):
+    """Record a delivered message, retrying while the database is briefly away.
+
+    The mail is already out: giving up here would send it again once the lease ends,
+    so keep trying for half the lease (a PostgreSQL restart takes seconds).
+    """
+    try:
+        db.session.commit()
+        return
+    except (OperationalError, InterfaceError):
+        db.session.rollback()
+    deadline = time.monotonic() + current_app.config["OUTBOX_LEASE_SECONDS"] / 2
+    while True:
+        time.sleep(0.5)
+        try:
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
+                .values(status="sent", attempts=OutboxMessage.attempts + 1, sent_at=utcnow(),
+                        last_error=None)
+                .execution_options(synchronize_session=False))
+            db.session.commit()
+            return
+        except (OperationalError, InterfaceError):
+            db.session.rollback()
+            if time.monotonic() > deadline:
+                raise
 
 
 def run_worker(app, stop, poll=None):
