@@ -171,13 +171,16 @@ def run_worker(app, stop, poll=None):
     """Process the outbox until stop is set; wake early when a signup queues mail."""
     poll = poll if poll is not None else app.config["OUTBOX_POLL_SECONDS"]
     while not stop.is_set():
-        try:
-            # The request context gives url_for the site's scheme, host and /forms prefix.
-            with app.test_request_context(base_url=_forms_base_url(app)):
+        busy = False
+        # The request context gives url_for the site's scheme, host and /forms prefix.
+        with app.test_request_context(base_url=_forms_base_url(app)):
+            try:
                 busy = any(process_outbox(stop=stop))
-        except Exception:  # noqa: BLE001 - e.g. the database is down: keep the worker alive
-            log.exception("forms outbox: worker pass failed")
-            busy = False
+            except Exception:  # noqa: BLE001 - e.g. the database is down: keep the worker alive
+                log.exception("forms outbox: worker pass failed")
+                # Else the broken transaction fails every later pass (the CLI's app
+                # context, and with it the session, lives as long as the worker).
+                db.session.rollback()
         if busy:
             continue  # more may be due right away: a backlog drains at full speed
         _wakeup.wait(poll)
