@@ -184,3 +184,32 @@ def test_gunicorn_config_serves_under_forms_with_json_logs(tmp_path, ebook_sourc
     assert (request["path"], request["status"]) == ("/forms/ready", 200)
     assert request["remote_addr"] == "203.0.113.7"  # the client nginx saw (ProxyFix)
     assert any(line["logger"] == "gunicorn.error" for line in lines)
+
+
+@pytest.mark.postgres
+def test_worker_recovers_when_its_database_connections_are_cut(pg_app, postgres_url, smtp_server,
+                                                               tmp_path, ebook_source):
+    # What a PostgreSQL restart does to a running worker (make drill restarts the server).
+    import sqlalchemy
+
+    handler, port, _, _ = smtp_server
+    signup = Signup(pg_app.test_client())
+    env = service_env(tmp_path, ebook_source, FORMS_DATABASE_URL=postgres_url,
+                      FORMS_SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
+    worker = start_worker(env, OUTBOX_POLL_SECONDS=0.2)
+    engine = sqlalchemy.create_engine(postgres_url)
+    try:
+        signup.json(email="before@example.com")
+        assert wait_for(lambda: len(handler.messages) == 1, timeout=30)
+        with engine.begin() as conn:
+            cut = conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar()
+        assert cut >= 1
+        time.sleep(1)  # the worker meets the cut connection on its next pass
+        Signup(pg_app.test_client()).json(email="after@example.com")
+        assert wait_for(lambda: len(handler.messages) == 2, timeout=30)
+    finally:
+        stop(worker)
+        engine.dispose()
+    assert [m["To"] for m in handler.messages] == ["before@example.com", "after@example.com"]
