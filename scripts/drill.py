@@ -1,0 +1,632 @@
+"""The fault drill (`make drill`): production set-up on loopback, under load and faults.
+
+Two gunicorn instances (deploy/gunicorn.conf.py), two `flask outbox run` workers, a fresh
+database on this machine's PostgreSQL, Redis for the shared rate limits and a counting SMTP
+server (aiosmtpd, in this process). While signups and bookings arrive, the drill takes SMTP
+down, SIGKILLs a worker in the middle of a send, restarts PostgreSQL and restarts one gunicorn
+instance; then it checks that nothing was lost or doubled and prints a table.
+
+Sizes: DRILL_SIGNUPS (20000), DRILL_BOOKINGS (500), DRILL_SECONDS (load duration, 150),
+DRILL_SMTP_DOWN (30), DRILL_THREADS (24), DRILL_DRAIN_SECONDS (300). Exit status 1 when a
+check fails. Not part of `make test`: it restarts the machine's PostgreSQL server.
+"""
+
+import collections
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from drill_smtp import CountingSMTP, socket_owner  # noqa: E402 - scripts/ is on the path
+
+from forms_service.booking.messages import TAKEN  # noqa: E402
+from forms_service.i18n import load_catalogs  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SIGNUPS = int(os.environ.get("DRILL_SIGNUPS", 20000))
+BOOKINGS = int(os.environ.get("DRILL_BOOKINGS", 500))
+SECONDS = float(os.environ.get("DRILL_SECONDS", 150))
+SMTP_DOWN = float(os.environ.get("DRILL_SMTP_DOWN", 30))
+THREADS = int(os.environ.get("DRILL_THREADS", 24))
+DRAIN_SECONDS = float(os.environ.get("DRILL_DRAIN_SECONDS", 300))
+PG_URL = os.environ.get("FORMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("DRILL_REDIS_URL", "redis://127.0.0.1:6379/13")
+SITE = "http://127.0.0.1:8000"
+SUPPORT = "support@normkraft.se"
+SALES = "sales@drill.example"
+PROBE_IP, PROBE_LIMIT, PROBE_REQUESTS = "198.51.100.7", 20, 30
+FAILURE_MSGID = "Oops! Something went wrong. Get in touch with %(email)s"
+# Short lease and backoff, so the drill's faults heal within minutes instead of hours.
+WORKER_CONFIG = {"OUTBOX_LEASE_SECONDS": 20, "OUTBOX_POLL_SECONDS": 0.5, "OUTBOX_BATCH": 10,
+                 "OUTBOX_BACKOFF_SECONDS": 2.0, "OUTBOX_BACKOFF_MAX_SECONDS": 8.0,
+                 "OUTBOX_MAX_ATTEMPTS": 200}
+
+
+def say(message):
+    print(f"[drill {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def availability_toml(bookings):
+    """Two consultants, eight meetings a day each, a horizon sized so ~10% of bookings collide."""
+    weekdays = max(2, round(bookings * 0.9 / 16))
+    horizon = 2 + weekdays * 7 // 5 + 2
+    hours = "\n".join(f'{day} = ["09:00-17:00"]' for day in ("mon", "tue", "wed", "thu", "fri"))
+    consultants = "".join(
+        f'\n[[consultants]]\nkey = "c{n}"\nname = "Consultant {n}"\n'
+        f'email = "c{n}@drill.example"\n[consultants.hours]\n{hours}\n' for n in (1, 2))
+    return (f"meeting_minutes = 45\nbuffer_minutes = 15\nmin_notice_hours = 24\n"
+            f"horizon_days = {horizon}\nholiday_country = \"SE\"\n{consultants}")
+
+
+class Database:
+    """A fresh database on the machine's PostgreSQL server, dropped afterwards."""
+
+    def __init__(self):
+        import psycopg
+
+        self.psycopg = psycopg
+        self.name = "forms_drill_" + uuid.uuid4().hex[:8]
+        with psycopg.connect(PG_URL, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = PG_URL.rsplit("/", 1)[0] + "/" + self.name
+
+    def query(self, sql):
+        with self.psycopg.connect(self.url, connect_timeout=5) as conn:
+            return conn.execute(sql).fetchall()
+
+    def wait_up(self, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.query("SELECT 1")
+                return True
+            except self.psycopg.OperationalError:
+                time.sleep(0.5)
+        return False
+
+    def drop(self):
+        with self.psycopg.connect(PG_URL, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+class Services:
+    """The gunicorn instances and outbox workers, each a process writing JSON logs to a file."""
+
+    def __init__(self, workdir, env):
+        self.workdir, self.env = workdir, env
+        self.ports = [free_port(), free_port()]
+        self.web = [None, None]
+        self.workers = [None, None]
+
+    def _spawn(self, name, args, extra_env):
+        log = (self.workdir / f"{name}.log").open("ab")
+        process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **extra_env},
+                                   stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        return process
+
+    def start_web(self, n):
+        self.web[n] = self._spawn(f"web{n + 1}", [str(BIN / "gunicorn"), "-c",
+                                                  "deploy/gunicorn.conf.py"],
+                                  {"FORMS_BIND": f"127.0.0.1:{self.ports[n]}"})
+        if not wait_http(self.ports[n], "/forms/ready", 60):
+            raise SystemExit(f"drill: gunicorn on port {self.ports[n]} did not start "
+                             f"(see {self.workdir}/web{n + 1}.log)")
+
+    def start_worker(self, n):
+        app = f"forms_service:create_app({WORKER_CONFIG!r})"
+        self.workers[n] = self._spawn(f"worker{n + 1}",
+                                      [str(BIN / "flask"), "--app", app, "outbox", "run"], {})
+
+    def stop_all(self):
+        for process in self.web + self.workers:
+            if process and process.poll() is None:
+                process.terminate()
+        for process in self.web + self.workers:
+            if process:
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def wait_http(port, path, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return True
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.3)
+    return False
+
+
+class Client:
+    """One visitor session (cookie and CSRF token), posting like forms.js to either instance."""
+
+    def __init__(self, ports):
+        self.ports = ports
+        self.cookie = self.token = None
+
+    def _session(self):
+        for port in self.ports:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", "/forms/csrf")
+                response = conn.getresponse()
+                body = response.read()
+                if response.status == 200:
+                    self.token = json.loads(body)["csrf_token"]
+                    self.cookie = response.getheader("Set-Cookie").split(";")[0]
+                    return
+            except (OSError, http.client.HTTPException):
+                continue
+            finally:
+                conn.close()
+        raise ConnectionError("no instance gave a CSRF token")
+
+    def post(self, n, path, fields, ip):
+        """POST to instance n % 2, the other one when refused; (status, body, failovers)."""
+        if self.token is None:
+            self._session()
+        body = urlencode(fields, doseq=True)
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "Accept": "application/json", "Origin": SITE, "X-CSRFToken": self.token,
+                   "Cookie": self.cookie, "X-Forwarded-For": ip,
+                   "X-Request-ID": f"drill-{uuid.uuid4().hex}"}
+        order = [self.ports[n % 2], self.ports[(n + 1) % 2]]
+        for failovers, port in enumerate(order):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                conn.connect()
+            except ConnectionRefusedError:
+                conn.close()
+                continue  # nothing was sent: like nginx, try the next instance
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                return response.status, response.read(), failovers
+            except (OSError, http.client.HTTPException) as exc:
+                return "conn-error", repr(exc).encode(), failovers
+            finally:
+                conn.close()
+        return "conn-error", b"both instances refused", 2
+
+
+class Load:
+    """Signups and bookings at a steady pace over SECONDS, from THREADS threads."""
+
+    def __init__(self, ports, slots):
+        self.ports, self.slots = ports, slots
+        self.results = []  # (kind, email, lang, status, body, seconds)
+        self.failovers = 0
+        self.lock = threading.Lock()
+        self.tasks = sorted(
+            [(n * SECONDS / max(SIGNUPS, 1), "signup", n) for n in range(SIGNUPS)]
+            + [(n * SECONDS / max(BOOKINGS, 1), "booking", n) for n in range(BOOKINGS)])
+        self.next = 0
+
+    def signup_fields(self, n):
+        lang = ("sv", "en")[n % 2]
+        return lang, {"name": f"Drill Reader {n}", "email": f"drill-{n}@example.com",
+                      "consent": "y", "lang": lang, "elapsed": "5000"}
+
+    def booking_fields(self, n):
+        lang = ("sv", "en")[n % 2]
+        # Spread over every slot; with more bookings than meetings some collide on purpose.
+        start = self.slots[n % len(self.slots)]
+        return lang, {"name": f"Drill Booker {n}", "email": f"booker-{n}@example.org",
+                      "company": "Drill AB", "topic": ["iso9001"], "start": start,
+                      "consent": "y", "lang": lang, "elapsed": "5000", "tz": "Europe/Stockholm"}
+
+    def run(self):
+        began = time.monotonic()
+        threads = [threading.Thread(target=self._work, args=(began,)) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.monotonic() - began
+
+    def _work(self, began):
+        client = Client(self.ports)
+        while True:
+            with self.lock:
+                if self.next >= len(self.tasks):
+                    return
+                at, kind, n = self.tasks[self.next]
+                self.next += 1
+            delay = began + at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if kind == "signup":
+                lang, fields = self.signup_fields(n)
+                # Five signups per address: far below the per-address limit.
+                ip, path = f"10.{n // 5 // 65536 % 256}.{n // 5 // 256 % 256}.{n // 5 % 256}", \
+                    "/forms/ebook"
+            else:
+                lang, fields = self.booking_fields(n)
+                ip, path = f"10.250.{n // 256 % 256}.{n % 256}", "/forms/booking"
+            self.record(client, n, kind, path, fields, lang, ip)
+
+    def record(self, client, n, kind, path, fields, lang, ip):
+        started = time.perf_counter()
+        try:
+            status, body, failovers = client.post(n, path, fields, ip)
+        except ConnectionError as exc:
+            status, body, failovers = "conn-error", str(exc).encode(), 0
+        seconds = time.perf_counter() - started
+        with self.lock:
+            self.failovers += failovers
+            self.results.append((kind, fields["email"], lang, status, body, seconds))
+
+
+def fetch_slots(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/forms/booking/slots")
+        slots = json.loads(conn.getresponse().read())["slots"]
+    finally:
+        conn.close()
+    # Leave out the first day: a slot must stay at least 24 hours ahead during the drill.
+    soon = datetime.now(UTC).timestamp() + 26 * 3600
+    return [s["start"] for s in slots if datetime.fromisoformat(s["start"]).timestamp() > soon]
+
+
+class Faults:
+    """The scheduled faults, run one after the other in a thread; each notes what it did."""
+
+    def __init__(self, smtp, services, database):
+        self.smtp, self.services, self.database = smtp, services, database
+        self.events = []
+
+    def note(self, message):
+        self.events.append(message)
+        say(message)
+
+    def run(self, began):
+        plan = [(0.10, self.smtp_outage), (0.40, self.kill_worker_mid_send),
+                (0.60, self.restart_postgres), (0.80, self.restart_gunicorn)]
+        for fraction, fault in plan:
+            delay = began + fraction * SECONDS - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                fault()
+            except Exception as exc:  # noqa: BLE001 - reported as a failed fault, drill goes on
+                self.note(f"FAULT FAILED {fault.__name__}: {exc!r}")
+
+    def smtp_outage(self):
+        self.smtp.down()
+        self.note(f"SMTP down for {SMTP_DOWN:.0f} s")
+        time.sleep(SMTP_DOWN)
+        self.smtp.up()
+        self.note("SMTP back")
+
+    def kill_worker_mid_send(self):
+        handler = self.smtp.handler
+        handler.stall.set()  # hold every DATA: a send is now in flight in each busy worker
+        pids = {w.pid: n for n, w in enumerate(self.services.workers)}
+        victim = None
+        deadline = time.monotonic() + 20
+        while victim is None and time.monotonic() < deadline:
+            for port in list(handler.stalled):
+                owner = socket_owner(port, self.smtp.port, pids)
+                if owner is not None:
+                    victim = pids[owner]
+                    break
+            time.sleep(0.05)
+        if victim is None:
+            handler.stall.clear()
+            raise RuntimeError("no worker had a send in flight within 20 s")
+        process = self.services.workers[victim]
+        process.kill()
+        process.wait()
+        self.note(f"worker {victim + 1} (pid {process.pid}) SIGKILLed while its mail was "
+                  "held by SMTP")
+        time.sleep(1)
+        handler.stall.clear()
+        time.sleep(2)
+        self.services.start_worker(victim)
+        self.note(f"worker {victim + 1} restarted")
+
+    def restart_postgres(self):
+        version = sorted(os.listdir("/etc/postgresql"))[-1]
+        started = time.monotonic()
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
+                        "restart"], check=True, capture_output=True, timeout=120)
+        up = self.database.wait_up()
+        self.note(f"PostgreSQL {version} restarted; "
+                  f"{'up again' if up else 'NOT up'} after {time.monotonic() - started:.1f} s")
+
+    def restart_gunicorn(self):
+        process = self.services.web[1]
+        started = time.monotonic()
+        process.terminate()  # graceful: requests in flight finish, new ones are refused
+        process.wait(60)
+        self.services.start_web(1)
+        self.note(f"gunicorn instance 2 restarted in {time.monotonic() - started:.1f} s")
+
+
+def rate_limit_probe(ports):
+    """PROBE_REQUESTS signups from one address, alternating instances: PROBE_LIMIT get through."""
+    client = Client(ports)
+    answers = []
+    for n in range(PROBE_REQUESTS):
+        lang = ("sv", "en")[n % 2]
+        fields = {"name": "Probe", "email": f"probe-{n}@example.com", "consent": "y",
+                  "lang": lang, "elapsed": "5000"}
+        status, body, _ = client.post(n, "/forms/ebook", fields, PROBE_IP)
+        answers.append(("signup", fields["email"], lang, status, body, 0.0))
+    return answers
+
+
+def drain(database):
+    """Wait until the outbox is empty (bounded); return the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < DRAIN_SECONDS:
+        try:
+            (waiting,), = database.query(
+                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
+        except Exception:  # noqa: BLE001 - the database may still be settling
+            waiting = None
+        if waiting == 0:
+            return time.monotonic() - started
+        time.sleep(1)
+    return None
+
+
+def expected_messages():
+    catalogs = load_catalogs()
+
+    def text(msgid, lang, **params):
+        value = catalogs.get(lang, {}).get(msgid, msgid)
+        return value % params if params else value
+
+    failure = {lang: text(FAILURE_MSGID, lang, email=SUPPORT) for lang in ("sv", "en")}
+    taken = {lang: text(TAKEN, lang) for lang in ("sv", "en")}
+    return failure, taken
+
+
+def check_answers(results):
+    """Problems with non-2xx answers: only 429/503 (and 409 for a taken slot), localized."""
+    failure, taken = expected_messages()
+    allowed = {"signup": {429, 503}, "booking": {409, 429, 503}}
+    problems = collections.Counter()
+    for kind, _, lang, status, body, _ in results:
+        if status == "conn-error" or 200 <= status < 300:
+            continue
+        if status not in allowed[kind]:
+            problems[f"{kind} answered {status}"] += 1
+            continue
+        try:
+            message = json.loads(body)["message"]
+        except (ValueError, KeyError):
+            problems[f"{kind} {status} without a JSON message"] += 1
+            continue
+        want = taken[lang] if status == 409 else failure[lang]
+        if message != want or b"Traceback" in body:
+            problems[f"{kind} {status} with message {message!r}"] += 1
+    return problems
+
+
+def check_logs(workdir):
+    """Every web log line is JSON; request lines carry a request id; count 500s and tracebacks."""
+    lines = bad = without_id = server_errors = tracebacks = 0
+    for path in sorted(workdir.glob("web*.log")):
+        for raw in path.read_text(errors="replace").splitlines():
+            lines += 1
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                bad += 1
+                continue
+            if entry.get("logger") == "forms_service.request":
+                without_id += not entry.get("request_id")
+                server_errors += entry.get("status") == 500
+            tracebacks += "exception" in entry
+    return {"lines": lines, "not JSON": bad, "request lines without id": without_id,
+            "500 in logs": server_errors, "tracebacks in logs": tracebacks}
+
+
+def verify(database, smtp, results, probe):
+    """Compare answers, rows and mails; return (table rows, failed checks)."""
+    failed = []
+    signup_ok = {e for k, e, _, s, _, _ in results + probe
+                 if k == "signup" and s != "conn-error" and 200 <= s < 300}
+    booking_ok = {e for k, e, _, s, _, _ in results
+                  if k == "booking" and s != "conn-error" and 200 <= s < 300}
+    leads = [e for (e,) in database.query("SELECT email FROM leads")]
+    queued = dict(database.query(
+        "SELECT l.email, count(o.id) FROM leads l LEFT JOIN outbox o "
+        "ON o.lead_id = l.id AND o.kind = 'ebook' GROUP BY l.email"))
+    booked = [e for (e,) in database.query(
+        "SELECT email FROM bookings WHERE status = 'confirmed'")]
+    (overlaps,), = database.query(
+        "SELECT count(*) FROM bookings a JOIN bookings b ON a.consultant = b.consultant "
+        "AND a.id < b.id AND a.status = 'confirmed' AND b.status = 'confirmed' "
+        "AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until")
+    outbox = dict(database.query("SELECT status, count(*) FROM outbox GROUP BY status"))
+    mails = smtp.handler.received
+
+    lead_set = set(leads)
+    lost_rows = signup_ok - lead_set
+    row_dups = len(leads) - len(lead_set) + sum(c - 1 for c in queued.values() if c > 1)
+    lost_mails = [e for e in lead_set if mails[e] == 0]
+    mail_dups = sum(mails[e] - 1 for e in lead_set if mails[e] > 1)
+    lost_bookings = booking_ok - set(booked)
+    booking_mail_lost = [e for e in booked if mails[e] == 0]
+    booking_mail_dups = sum(mails[e] - 1 for e in booked if mails[e] > 1)
+
+    checks = [
+        ("every 2xx signup stored", not lost_rows, f"{len(lost_rows)} lost"),
+        ("stored exactly once (one lead, one queued mail)", row_dups == 0, f"{row_dups} extra"),
+        ("every stored signup mailed", not lost_mails, f"{len(lost_mails)} without mail"),
+        ("no signup mailed twice", mail_dups == 0, f"{mail_dups} duplicate mails"),
+        ("every 2xx booking stored", not lost_bookings, f"{len(lost_bookings)} lost"),
+        ("no slot double-booked", overlaps == 0, f"{overlaps} overlapping pairs"),
+        ("every booking confirmed by mail exactly once",
+         not booking_mail_lost and booking_mail_dups == 0,
+         f"{len(booking_mail_lost)} lost, {booking_mail_dups} duplicates"),
+        ("sales told of every booking once", mails[SALES] == len(booked),
+         f"{mails[SALES]} mails for {len(booked)} bookings"),
+        ("outbox drained, nothing failed", not outbox.get("pending") and not outbox.get(
+            "sending") and not outbox.get("failed"), f"{outbox}"),
+    ]
+    for name, ok, detail in checks:
+        if not ok:
+            failed.append(f"{name}: {detail}")
+    rows = {"signup rows": len(leads), "signups answered 2xx": len(signup_ok),
+            "stored without a 2xx answer": len(lead_set - signup_ok),
+            "booking rows (confirmed)": len(booked), "bookings answered 2xx": len(booking_ok),
+            "mails received": smtp.handler.total, "e-book mails": sum(mails[e] for e in lead_set),
+            "duplicates (rows + mails)": row_dups + mail_dups + booking_mail_dups,
+            "lost (rows + mails)": len(lost_rows) + len(lost_mails) + len(lost_bookings)
+            + len(booking_mail_lost), "double-booked slot pairs": overlaps}
+    return rows, checks, failed
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 \
+        else values[0]
+
+
+def print_table(title, rows):
+    print(f"\n{title}")
+    width = max(len(k) for k in rows)
+    for key, value in rows.items():
+        print(f"  {key:<{width}}  {value}")
+
+
+def main():
+    workdir = Path(tempfile.mkdtemp(prefix="forms-drill-"))
+    say(f"{SIGNUPS} signups and {BOOKINGS} bookings over {SECONDS:.0f} s; files in {workdir}")
+    import redis
+
+    limiter_store = redis.Redis.from_url(REDIS_URL)
+    limiter_store.flushdb()
+    database = Database()
+    smtp = CountingSMTP(free_port())
+    smtp.up()
+    availability = workdir / "availability.toml"
+    availability.write_text(availability_toml(BOOKINGS), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
+    env.update(FORMS_DATABASE_URL=database.url, FORMS_RATELIMIT_STORAGE_URL=REDIS_URL,
+               FORMS_SMTP_URL=f"smtp://127.0.0.1:{smtp.port}?tls=none", FORMS_SITE_URL=SITE,
+               FORMS_SECRET_KEY=uuid.uuid4().hex * 2, FORMS_PROXY_COUNT="1",
+               FORMS_INSTANCE_PATH=str(workdir / "instance"), FORMS_LOG_FORMAT="json",
+               FORMS_RATELIMIT_PER_IP=f"{PROBE_LIMIT}/minute", FORMS_SALES_EMAIL=SALES,
+               FORMS_SUPPORT_EMAIL=SUPPORT, FORMS_BOOKING_AVAILABILITY=str(availability),
+               FORMS_COOKIE_SECURE="false", FORMS_WORKERS="2")
+    services = Services(workdir, env)
+    ok = False
+    try:
+        # As normkraft-migrate.service does before any instance starts.
+        subprocess.run([str(BIN / "flask"), "--app", "forms_service", "db", "upgrade"],
+                       cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        for n in (0, 1):
+            services.start_web(n)
+            services.start_worker(n)
+        slots = fetch_slots(services.ports[0])
+        say(f"instances on ports {services.ports}, {len(slots)} bookable times for 2 "
+            f"consultants, SMTP on {smtp.port}, database {database.name}")
+        load = Load(services.ports, slots)
+        faults = Faults(smtp, services, database)
+        began = time.monotonic()
+        fault_thread = threading.Thread(target=faults.run, args=(began,))
+        fault_thread.start()
+        elapsed = load.run()
+        fault_thread.join()
+        say(f"load done in {elapsed:.0f} s; rate-limit probe from one address")
+        probe = rate_limit_probe(services.ports)
+        waited = drain(database)
+        say("outbox drained" if waited is not None else "outbox NOT drained in time")
+        time.sleep(2)  # a duplicate would arrive now
+        ok = report(workdir, database, smtp, load, probe, faults, elapsed)
+    finally:
+        services.stop_all()
+        smtp.down(grace=0)
+        if os.environ.get("DRILL_KEEP") != "1":
+            database.drop()
+            shutil.rmtree(workdir, ignore_errors=True)
+        limiter_store.flushdb()
+        limiter_store.close()
+    return 0 if ok else 1
+
+
+def report(workdir, database, smtp, load, probe, faults, elapsed):
+    results = load.results
+    by_status = collections.Counter(
+        f"{kind} {status}" for kind, _, _, status, _, _ in results + probe)
+    latencies = sorted(s for _, _, _, status, _, s in results if status != "conn-error")
+    rows, checks, failed = verify(database, smtp, results, probe)
+    probe_ok = sum(1 for *_, status, _, _ in probe if status != "conn-error"
+                   and 200 <= status < 300)
+    probe_429 = sum(1 for *_, status, _, _ in probe if status == 429)
+    if probe_ok != PROBE_LIMIT:
+        failed.append(f"rate limit across instances: {probe_ok} of {PROBE_REQUESTS} accepted, "
+                      f"limit {PROBE_LIMIT}")
+    answer_problems = check_answers(results + probe)
+    failed += [f"{name}: {count}" for name, count in sorted(answer_problems.items())]
+    logs = check_logs(workdir)
+    if logs["not JSON"] or logs["request lines without id"] or logs["500 in logs"]:
+        failed.append(f"logs: {logs}")
+    if any(event.startswith("FAULT FAILED") for event in faults.events):
+        failed.append("a fault could not be injected")
+
+    table = {"requests (load)": f"{len(results)} in {elapsed:.0f} s "
+                                f"({len(results) / elapsed:.0f}/s)",
+             **{f"answers {key}": value for key, value in sorted(by_status.items())},
+             "connection errors": sum(1 for r in results if r[3] == "conn-error"),
+             "refused, sent to the other instance": load.failovers,
+             **rows,
+             "rate-limit probe": f"{probe_ok} accepted, {probe_429} x 429 of {PROBE_REQUESTS} "
+                                 f"(limit {PROBE_LIMIT}/min, shared via Redis)",
+             "latency p50": f"{percentile(latencies, 50) * 1000:.0f} ms",
+             "latency p99": f"{percentile(latencies, 99) * 1000:.0f} ms",
+             **{f"log {key}": value for key, value in logs.items()}}
+    print_table("Faults", {f"{n + 1}": event for n, event in enumerate(faults.events)})
+    print_table("Drill results", table)
+    print("\nChecks")
+    for name, ok, detail in checks:
+        print(f"  {'ok  ' if ok else 'FAIL'}  {name}" + ("" if ok else f" ({detail})"))
+    print(f"  {'ok  ' if probe_ok == PROBE_LIMIT else 'FAIL'}  rate limit holds across "
+          "both instances")
+    print(f"  {'ok  ' if not answer_problems else 'FAIL'}  non-2xx answers are 429/503 "
+          "(409 for a taken slot), localized, no stack trace")
+    for problem in failed:
+        say(f"FAILED: {problem}")
+    say("all checks passed" if not failed else f"{len(failed)} check(s) failed")
+    return not failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
