@@ -68,9 +68,12 @@ def free_port():
 
 
 def availability_toml(bookings):
-    """Two consultants, eight meetings a day each, a horizon sized so ~10% of bookings collide."""
-    weekdays = max(2, round(bookings * 0.9 / 16))
-    horizon = 2 + weekdays * 7 // 5 + 2
+    """Two consultants, eight meetings a day each, a horizon sized so ~10% of bookings collide.
+
+    About 0.45 x bookings meeting times: two consultants take 0.9 x bookings of them.
+    """
+    weekdays = max(2, -(-bookings * 45 // 800))
+    horizon = 2 + -(-weekdays * 7 // 5)
     hours = "\n".join(f'{day} = ["09:00-17:00"]' for day in ("mon", "tue", "wed", "thu", "fri"))
     consultants = "".join(
         f'\n[[consultants]]\nkey = "c{n}"\nname = "Consultant {n}"\n'
