@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 OUTPUT := output
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test html publish clean check bench install ensure-chromium audit i18n
+.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test: $(STAMP) ensure-chromium
 bench: $(STAMP)
 	@status=0; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || status=1; done; \
 	[ $$status = 0 ] || echo "Some benchmark targets were missed (see above)."; exit $$status
+
+## Fault drill of the forms service on loopback (restarts PostgreSQL; about 6 minutes);
+## not part of `make test`. Smaller: DRILL_SIGNUPS=2000 DRILL_BOOKINGS=100 DRILL_SECONDS=60.
+drill: $(STAMP)
+	$(PY) scripts/drill.py
 
 clean:
 	rm -rf $(OUTPUT) cache .pytest_cache
