@@ -8,6 +8,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import click
 from flask import g, has_request_context, request
 
 # nginx's $request_id is 32 hex digits; accept any short token of safe characters, so a
@@ -57,19 +58,31 @@ class JSONFormatter(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 
 
+def _in_command():
+    return click.get_current_context(silent=True) is not None
+
+
 class StdoutHandler(logging.StreamHandler):
-    """Write to whatever sys.stdout is at the time (test runners swap it)."""
+    """Write to whatever sys.stdout is at the time (test runners swap it).
+
+    Inside a `flask ...` command stdout is the command's answer (an export, a count), so
+    there only warnings and errors are logged, to stderr, as Python does without a handler.
+    """
 
     def __init__(self):
         super().__init__()
 
     @property
     def stream(self):
-        return sys.stdout
+        return sys.stderr if _in_command() else sys.stdout
 
     @stream.setter
     def stream(self, value):
         pass
+
+    def emit(self, record):
+        if record.levelno >= logging.WARNING or not _in_command():
+            super().emit(record)
 
 
 def formatter(kind):

@@ -588,7 +588,10 @@ def main():
 def report(workdir, database, smtp, load, probe, faults, elapsed):
     results = load.results
     by_status = collections.Counter(
-        f"{kind} {status}" for kind, _, _, status, _, _ in results + probe)
+        f"{kind} {status}" for kind, _, _, status, _, _ in results + probe
+        if status != "conn-error")
+    broken = collections.Counter(body.decode(errors="replace")[:80]
+                                 for *_, status, body, _ in results if status == "conn-error")
     latencies = sorted(s for _, _, _, status, _, s in results if status != "conn-error")
     rows, checks, failed = verify(database, smtp, results, probe)
     probe_ok = sum(1 for *_, status, _, _ in probe if status != "conn-error"
@@ -608,7 +611,8 @@ def report(workdir, database, smtp, load, probe, faults, elapsed):
     table = {"requests (load)": f"{len(results)} in {elapsed:.0f} s "
                                 f"({len(results) / elapsed:.0f}/s)",
              **{f"answers {key}": value for key, value in sorted(by_status.items())},
-             "connection errors": sum(1 for r in results if r[3] == "conn-error"),
+             "connection errors": sum(broken.values()),
+             **{f"  {reason}": count for reason, count in broken.most_common(3)},
              "refused, sent to the other instance": load.failovers,
              **rows,
              "rate-limit probe": f"{probe_ok} accepted, {probe_429} x 429 of {PROBE_REQUESTS} "
