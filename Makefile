@@ -60,7 +60,7 @@ bench: $(STAMP)
 	@status=0; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || status=1; done; \
 	[ $$status = 0 ] || echo "Some benchmark targets were missed (see above)."; exit $$status
 
-## Fault drill of the forms service on loopback (restarts PostgreSQL; about 6 minutes);
+## Fault drill of the forms service on loopback (restarts PostgreSQL; about 4 minutes);
 ## not part of `make test`. Smaller: DRILL_SIGNUPS=2000 DRILL_BOOKINGS=100 DRILL_SECONDS=60.
 drill: $(STAMP)
 	$(PY) scripts/drill.py
