@@ -14,7 +14,7 @@ def create_app(config=None):
     from . import config as settings
     from . import db as database
     from . import errors, logs
-    from .ebook_pdf import ensure_pdfs
+    from .ebook.pdf import ensure_pdfs
     from .i18n import load_catalogs, translate
 
     config = dict(config or {})

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from forms_service.ebook_pdf import FontMissing, build_pdf  # noqa: E402
+from forms_service.ebook.pdf import FontMissing, build_pdf  # noqa: E402
 
 
 def main(argv=None):

@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import EMAIL_MAX, NAME_MAX, URL_MAX, ValidEmail, clip
+from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ValidEmail, clip
 from ..i18n import lazy, translate
 
 COMPANY_MAX = 200

@@ -5,12 +5,11 @@ from datetime import datetime, time, timedelta
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 
-from ..ebook import site_link
 from ..guard import csrf_ok, looks_like_a_bot, same_origin
 from ..i18n import pick_language, translate
 from ..limits import email_key, has_email, limiter, per_email, per_ip
 from ..responses import failure, json_answer, wants_json
-from ..signup import same_site_url
+from ..site_urls import same_site_url, site_link
 from ..tokens import start_stamp
 from .blueprint import availability, bp, now
 from .display import HOME_ZONE, clock, day_label, zone_name, zone_or_home

@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectF
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import EMAIL_MAX, ValidEmail
+from ..validators import EMAIL_MAX, ValidEmail
 from ..i18n import lazy
 from .models import FOLLOW_UP_STATUSES
 

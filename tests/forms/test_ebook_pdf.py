@@ -5,7 +5,7 @@ import sys
 
 from forms_helpers import EBOOK_SV, ROOT
 
-from forms_service.ebook_pdf import build_pdf, ensure_pdfs
+from forms_service.ebook.pdf import build_pdf, ensure_pdfs
 
 
 def test_build_pdf_embeds_a_unicode_font(tmp_path):

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from forms_helpers import make_app
 
 from forms_service.db import db
-from forms_service.ebook import consent_text
+from forms_service.ebook.views import consent_text
 from forms_service.i18n import translate
 
 

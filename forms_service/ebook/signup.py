@@ -7,26 +7,15 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from .db import db
-from .models import Consent, Lead, OutboxMessage, utcnow
-from .outbox import wake_worker
+from ..db import db
+from ..models import Consent, Lead, OutboxMessage, utcnow
+from ..outbox import wake_worker
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
-def same_site_url(url):
-    """Return url when it is a page of our own site, else None."""
-    site = current_app.config["SITE_URL"]
-    if url and (url == site or url.startswith(site + "/")):
-        return url
-    return None
 
 
-def web_url(url):
-    """Return url when it is an http(s) address, else None."""
-    if url and urlsplit(url).scheme in {"http", "https"}:
-        return url
-    return None
 
 
 def utm_from(url):

@@ -6,15 +6,16 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
                    send_file, url_for)
 
-from .db import db
+from ..db import db
+from ..guard import csrf_ok, looks_like_a_bot, same_origin
+from ..i18n import pick_language, translate
+from ..limits import email_key, has_email, limiter, per_email, per_ip
+from ..models import Lead, utcnow
+from ..responses import failure, json_answer, success_message, wants_json
+from ..site_urls import same_site_url, site_link, web_url
+from ..tokens import read_download_token, start_stamp
 from .forms import EbookForm, ResendForm
-from .guard import csrf_ok, looks_like_a_bot, same_origin
-from .i18n import pick_language, translate
-from .limits import email_key, has_email, limiter, per_email, per_ip
-from .models import Lead, utcnow
-from .responses import failure, json_answer, success_message, wants_json
-from .signup import record_signup, request_new_link, same_site_url, web_url
-from .tokens import read_download_token, start_stamp
+from .signup import record_signup, request_new_link
 
 bp = Blueprint("ebook", __name__)
 # The same msgids as the site's form (theme/templates/macros/forms.html), so the stored
@@ -24,9 +25,6 @@ CONSENT_MSGID = ("I agree that Normkraft stores my name and e-mail address to se
 log = logging.getLogger(__name__)
 
 
-def site_link(msgid_path):
-    """Absolute URL on the public site for a per-language path kept in the catalog."""
-    return current_app.config["SITE_URL"] + translate(msgid_path)
 
 
 def consent_text():

@@ -1,33 +1,11 @@
 """The e-book signup form."""
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
-from .i18n import lazy
-
-NAME_MAX = 100
-EMAIL_MAX = 254
-URL_MAX = 2000
-
-
-def clip(limit):
-    """Return a filter that trims a value and cuts it to limit characters."""
-    return lambda value: value.strip()[:limit] if value else value
-
-
-class ValidEmail:
-    """Check the address with email-validator (syntax only) and keep its normalized form."""
-
-    def __call__(self, form, field):
-        if field.errors:
-            return  # Too long already; one message is enough.
-        try:
-            result = validate_email(field.data or "", check_deliverability=False)
-        except EmailNotValidError:
-            raise ValidationError(lazy("Please enter a valid e-mail address.")) from None
-        field.data = result.normalized
+from ..i18n import lazy
+from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ValidEmail, clip
 
 
 class EbookForm(FlaskForm):

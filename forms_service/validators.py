@@ -1,0 +1,28 @@
+"""Field limits and checks shared by every form of the service."""
+
+from email_validator import EmailNotValidError, validate_email
+from wtforms.validators import ValidationError
+
+from .i18n import lazy
+
+NAME_MAX = 100
+EMAIL_MAX = 254
+URL_MAX = 2000
+
+
+def clip(limit):
+    """Return a filter that trims a value and cuts it to limit characters."""
+    return lambda value: value.strip()[:limit] if value else value
+
+
+class ValidEmail:
+    """Check the address with email-validator (syntax only) and keep its normalized form."""
+
+    def __call__(self, form, field):
+        if field.errors:
+            return  # Too long already; one message is enough.
+        try:
+            result = validate_email(field.data or "", check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(lazy("Please enter a valid e-mail address.")) from None
+        field.data = result.normalized
