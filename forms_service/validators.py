@@ -1,9 +1,10 @@
-"""Field limits and checks shared by every form of the service."""
+"""The base form, field limits and checks shared by every form of the service."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from .i18n import lazy
+from .i18n import lazy, translate
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -26,3 +27,21 @@ class ValidEmail:
         except EmailNotValidError:
             raise ValidationError(lazy("Please enter a valid e-mail address.")) from None
         field.data = result.normalized
+
+
+class CatalogTranslations:
+    """WTForms' own messages ("Not a valid choice.") from the service's catalogs."""
+
+    def gettext(self, string):
+        return translate(string)
+
+    def ngettext(self, singular, plural, n):
+        return translate(singular if n == 1 else plural)
+
+
+class ServiceForm(FlaskForm):
+    """The base of every form here, so WTForms' built-in messages follow the reader's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return CatalogTranslations()

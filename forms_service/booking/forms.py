@@ -3,12 +3,11 @@
 from datetime import UTC, datetime
 
 import phonenumbers
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ValidEmail, clip
+from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ServiceForm, ValidEmail, clip
 from ..i18n import lazy, translate
 
 COMPANY_MAX = 200
@@ -58,7 +57,7 @@ class StartTime:
         form.start_utc = moment.astimezone(UTC)
 
 
-class BookingForm(FlaskForm):
+class BookingForm(ServiceForm):
     name = StringField(validators=[
         DataRequired(lazy("Please enter your name.")),
         Length(max=NAME_MAX, message=lazy("Please use at most %(max)d characters.")),
@@ -105,11 +104,11 @@ class BookingForm(FlaskForm):
         return [key for key in (self.topic.data or []) if key in known]
 
 
-class CancelForm(FlaskForm):
+class CancelForm(ServiceForm):
     """Only the CSRF token: the signed link says which booking."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(ServiceForm):
     start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
                        filters=[clip(64)])
     start_utc = None

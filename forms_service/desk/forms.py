@@ -1,26 +1,25 @@
 """The desk's forms: login, list filters, booking follow-up, privacy requests."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..validators import EMAIL_MAX, ValidEmail
 from ..i18n import lazy
+from ..validators import EMAIL_MAX, ServiceForm, ValidEmail
 from .models import FOLLOW_UP_STATUSES
 
 NOTES_MAX = 5000
 SEARCH_MAX = 200
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ServiceForm):
     email = StringField(validators=[DataRequired(lazy("Please enter your e-mail address.")),
                                     Length(max=EMAIL_MAX)])
     password = PasswordField(validators=[DataRequired(lazy("Please enter your password."))])
     next = HiddenField()
 
 
-class FilterForm(FlaskForm):
+class FilterForm(ServiceForm):
     """The filters above a list (and its export); read from the query string, no CSRF."""
 
     class Meta:
@@ -42,14 +41,14 @@ class FilterForm(FlaskForm):
                 if field.data and not field.errors}
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(ServiceForm):
     status = SelectField(choices=FOLLOW_UP_STATUSES,
                          validators=[DataRequired(lazy("Please choose a status."))])
     notes = TextAreaField(validators=[Length(
         max=NOTES_MAX, message=lazy("Please use at most %(max)d characters."))])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(ServiceForm):
     email = StringField(validators=[
         DataRequired(lazy("Please enter your e-mail address.")),
         Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),

@@ -1,14 +1,13 @@
 """The e-book signup form."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import lazy
-from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ValidEmail, clip
+from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ServiceForm, ValidEmail, clip
 
 
-class EbookForm(FlaskForm):
+class EbookForm(ServiceForm):
     name = StringField(validators=[
         DataRequired(lazy("Please enter your name.")),
         Length(max=NAME_MAX, message=lazy("Please use at most %(max)d characters.")),
@@ -34,7 +33,7 @@ class EbookForm(FlaskForm):
     VISIBLE = ("name", "email", "consent")
 
 
-class ResendForm(FlaskForm):
+class ResendForm(ServiceForm):
     email = StringField(validators=[
         DataRequired(lazy("Please enter your e-mail address.")),
         Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),

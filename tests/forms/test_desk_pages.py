@@ -99,7 +99,7 @@ def test_booking_status_and_notes(app, desk):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"status": "lost", "notes": ""}, "Not a valid choice."),
+    ({"status": "lost", "notes": ""}, "Ogiltigt val."),
     ({"status": "done", "notes": "x" * 5001}, "Använd högst 5000 tecken."),
 ])
 def test_booking_follow_up_bad_input(app, desk, data, message):

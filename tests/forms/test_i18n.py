@@ -2,8 +2,12 @@
 
 import shutil
 
+import pytest
 from babel.messages.pofile import read_po
+from forms_helpers import make_app
+from werkzeug.datastructures import MultiDict
 
+from forms_service.desk.forms import FollowUpForm
 from forms_service.i18n import CATALOG_DIR, load_catalogs
 
 
@@ -37,3 +41,14 @@ def test_a_new_language_needs_only_a_catalog(tmp_path):
     assert sorted(catalogs) == ["en", "fi", "sv"]
     assert catalogs["fi"]["Thank you! You will soon get an e-mail from us!"] == (
         "Kiitos! Saat pian meiltä sähköpostia!")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("sv", "Ogiltigt val."), ("en", "Not a valid choice.")]
+)
+def test_wtforms_own_messages_follow_the_language(tmp_path, ebook_source, lang, expected):
+    app = make_app(tmp_path, ebook_source)
+    with app.test_request_context(f"/?lang={lang}"):
+        form = FollowUpForm(MultiDict({"status": "no-such-status"}), meta={"csrf": False})
+        assert not form.validate()
+        assert form.status.errors == [expected]
