@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 from forms_helpers import (
-    EBOOK_EN, EBOOK_SV, POSTGRES_URL, REDIS_URL, ROOT, Signup, SMTPCollector, free_port, make_app,
-    port_open, require,
+    EBOOK_EN, EBOOK_SV, POSTGRES_URL, REDIS_URL, Signup, SMTPCollector, free_port, make_app,
+    port_open, require, serve_site_with_forms,
 )
 
 from forms_service.db import db
@@ -120,8 +120,6 @@ def smtp_server():
 
 
 @pytest.fixture
-
-
 def redis_url():
     require("Redis at 127.0.0.1:6379", port_open("127.0.0.1", 6379))
     import redis
@@ -134,59 +132,18 @@ def redis_url():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The real site, built with Pelican into a temporary folder."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    output = tmp_path_factory.mktemp("forms-site") / "output"
-    settings = read_settings(str(ROOT / "pelicanconf.py"),
-                             override={"OUTPUT_PATH": str(output), "CACHE_CONTENT": False})
-    Pelican(settings).run()
-    return output
+def built_site(real_site):
+    """The real site, built once per session with Pelican (tests/conftest.py)."""
+    return real_site
 
 
 @pytest.fixture
 def live_site(built_site, tmp_path, ebook_source):
     """The built site and the forms service on one port, as `make run` serves them."""
-    import threading
-
-    from werkzeug.middleware.dispatcher import DispatcherMiddleware
-    from werkzeug.serving import make_server
-
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
-                         threaded=True)
-    origin = f"http://127.0.0.1:{server.server_port}"
-    forms = make_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3)
-    holder["app"] = DispatcherMiddleware(static_files(built_site), {"/forms": forms})
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield origin, forms
-    server.shutdown()
-    thread.join(5)
-    with forms.app_context():
-        db.engine.dispose()
-
-
-def static_files(root):
-    """A tiny WSGI app serving root, with index.html for folders."""
-    import mimetypes
-
-    def app(environ, start_response):
-        path = (root / environ.get("PATH_INFO", "/").lstrip("/")).resolve()
-        if path.is_dir():
-            path = path / "index.html"
-        if not path.is_file() or root.resolve() not in path.parents:
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [b"not found"]
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind.endswith("javascript"):
-            kind += "; charset=utf-8"
-        start_response("200 OK", [("Content-Type", kind)])
-        return [path.read_bytes()]
-
-    return app
+    yield from serve_site_with_forms(
+        built_site,
+        lambda origin: make_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from forms_service import create_app
+from forms_service.db import db
 
 SITE = "http://localhost"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -114,3 +115,30 @@ def wait_for(predicate, timeout=10.0):
 
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def serve_site_with_forms(site, make_forms):
+    """Serve `site` and the forms app from make_forms(origin) on one port, as `make run` does.
+
+    A generator for fixtures: yields (origin, forms app), then stops the server.
+    """
+    import threading
+
+    from devserver.static_site import StaticSite
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+    from werkzeug.serving import make_server
+
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
+                         threaded=True)
+    origin = f"http://127.0.0.1:{server.server_port}"
+    forms = make_forms(origin)
+    static = StaticSite(site, {"": "404.html", "en/": "en/404.html"})
+    holder["app"] = DispatcherMiddleware(static, {"/forms": forms})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin, forms
+    server.shutdown()
+    thread.join(5)
+    with forms.app_context():
+        db.engine.dispose()

@@ -1,13 +1,8 @@
 """Booking in a real browser: the JavaScript widget (sv, en), the plain form, keyboard only."""
 
-import threading
-
 import pytest
 from booking_helpers import Visitor, booking_app, bookings
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
-
-from forms_service.db import db
+from forms_helpers import serve_site_with_forms
 
 pytestmark = pytest.mark.browser
 
@@ -20,22 +15,10 @@ TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
 @pytest.fixture
 def live(built_site, tmp_path, ebook_source):
     """The built site and the booking service (fixed clock) on one port."""
-    from devserver.static_site import StaticSite
-
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
-                         threaded=True)
-    origin = f"http://127.0.0.1:{server.server_port}"
-    forms = booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3)
-    site = StaticSite(built_site, {"": "404.html", "en/": "en/404.html"})
-    holder["app"] = DispatcherMiddleware(site, {"/forms": forms})
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield origin, forms
-    server.shutdown()
-    thread.join(5)
-    with forms.app_context():
-        db.engine.dispose()
+    yield from serve_site_with_forms(
+        built_site,
+        lambda origin: booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
+    )
 
 
 def new_page(chromium, **options):
