@@ -70,6 +70,7 @@ PAGINATION_PATTERNS = (
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
+    "parallel_markdown",  # Markdown converted in one process per core
     "content_checks",
     "multilingual",
     "theme_i18n",

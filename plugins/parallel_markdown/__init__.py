@@ -1,0 +1,1 @@
+from .parallel_markdown import register  # noqa: F401
