@@ -1,7 +1,9 @@
-"""Run Pagefind over the output folder once Pelican has written it (output steps).
+"""Write the search bundle after Pelican has written the site (output steps).
 
-`start_search_index` launches Pagefind in the background, so the output checks
-can run on the other core meanwhile; `finish_search_index` waits for it.
+With the search_index plugin, Pagefind has indexed the pages during the build:
+`start_search_index` has it write the bundle in the background, so the output
+checks run on the other core meanwhile, and `finish_search_index` waits for it.
+Without the plugin the same steps run the Pagefind CLI over the output folder.
 `build_search_index` does both at once.
 """
 
@@ -11,19 +13,24 @@ import logging
 import subprocess
 import sys
 
+from .page_index import SearchIndexError
+from .search_index import INDEX_KEY
+
 logger = logging.getLogger(__name__)
 
 _PROCESS_KEY = "_SEARCH_INDEX_PROCESS"
 
-
-class SearchIndexError(RuntimeError):
-    """Pagefind failed to index the site."""
+__all__ = ["SearchIndexError", "build_search_index", "finish_search_index", "start_search_index"]
 
 
 def start_search_index(pelican):
-    """Start Pagefind on the output; it writes /pagefind/ with one index per <html lang>."""
+    """Start writing /pagefind/, with one index per <html lang>, in the background."""
     settings = pelican.settings
     if not settings.get("SEARCH_INDEX", True):
+        return
+    index = settings.get(INDEX_KEY)
+    if index is not None:
+        index.write()
         return
     command = [sys.executable, "-m", "pagefind", "--site", settings["OUTPUT_PATH"], "--silent"]
     settings[_PROCESS_KEY] = subprocess.Popen(
@@ -32,16 +39,20 @@ def start_search_index(pelican):
 
 
 def finish_search_index(pelican):
-    """Wait for Pagefind; stop the build if it failed."""
-    process = pelican.settings.pop(_PROCESS_KEY, None)
-    if process is None:
-        return
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise SearchIndexError(
-            f"search_index: pagefind failed ({process.returncode}): {(stderr or stdout).strip()}"
-        )
-    logger.info("search_index: indexed %s", pelican.settings["OUTPUT_PATH"])
+    """Wait for the bundle; stop the build if Pagefind failed."""
+    settings = pelican.settings
+    process = settings.pop(_PROCESS_KEY, None)
+    if process is not None:
+        stdout, stderr = process.communicate()
+        if process.returncode != 0:
+            raise SearchIndexError(
+                f"search_index: pagefind failed ({process.returncode}): {(stderr or stdout).strip()}"
+            )
+        logger.info("search_index: indexed %s", settings["OUTPUT_PATH"])
+    index = settings.get(INDEX_KEY)
+    if index is not None:
+        pages = index.finish()
+        logger.info("search_index: indexed %d pages in %s", pages, settings["OUTPUT_PATH"])
 
 
 # Run even when an earlier step failed, so no Pagefind process outlives the build.

@@ -1,0 +1,151 @@
+"""The search index streamed to Pagefind during the build: same bundle as the CLI, nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from pelican import signals
+
+import pelicanconf
+from search_index.page_index import SearchIndexError
+from site_helpers import build_fixture
+
+# Settings passed explicitly, so these tests do not depend on pelicanconf.py's choice.
+STREAMED = {
+    "PLUGINS": [p for p in pelicanconf.PLUGINS if p != "search_index"] + ["search_index"],
+    "OUTPUT_STEPS": [
+        "seo.steps.write_site_files",
+        "search_index.steps.start_search_index",
+        "seo.steps.check_output",
+        "search_index.steps.finish_search_index",
+    ],
+}
+CLI = {
+    "PLUGINS": [p for p in pelicanconf.PLUGINS if p != "search_index"],
+    "OUTPUT_STEPS": STREAMED["OUTPUT_STEPS"],
+}
+
+
+def pagefind_children() -> list[str]:
+    """Command lines of this process's child pagefind processes."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+        if ppid == os.getpid() and "pagefind" in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def assert_nothing_left_running():
+    assert [t.name for t in threading.enumerate() if t.name == "search_index"] == []
+    assert pagefind_children() == []
+
+
+def bundle(output: Path) -> tuple[dict, list[str]]:
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    counts = {lang: meta["page_count"] for lang, meta in entry["languages"].items()}
+    return counts, sorted(p.name for p in (output / "pagefind" / "fragment").iterdir())
+
+
+def test_streamed_index_matches_the_cli_index(tmp_path):
+    streamed = build_fixture(tmp_path / "streamed", **STREAMED)
+    assert_nothing_left_running()
+    cli = build_fixture(tmp_path / "cli", **CLI)
+    # Same languages and page counts, and the same pages (a fragment's name is
+    # the hash of its URL, text and metadata).
+    assert bundle(streamed) == bundle(cli)
+    counts, _ = bundle(streamed)
+    assert set(counts) == {"sv", "en"}
+    assert (streamed / "pagefind" / "pagefind.js").is_file()
+
+
+def test_only_pages_marked_for_search_are_indexed(tmp_path):
+    output = build_fixture(tmp_path / "out", **STREAMED)
+    pages = [p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts]
+    marked = [p for p in pages if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert 0 < len(marked) < len(pages)  # the listings are not marked
+    counts, fragments = bundle(output)
+    assert sum(counts.values()) == len(marked) == len(fragments)
+
+
+def test_search_index_can_be_switched_off(tmp_path):
+    output = build_fixture(tmp_path / "out", SEARCH_INDEX=False, **STREAMED)
+    assert (output / "index.html").is_file()
+    assert not (output / "pagefind").exists()
+    assert_nothing_left_running()
+
+
+def failing_step(pelican):
+    raise RuntimeError("a later step failed")
+
+
+def test_nothing_outlives_a_build_that_fails_after_writing(tmp_path):
+    steps = ["search_index.steps.start_search_index", "test_search_index.failing_step",
+             "search_index.steps.finish_search_index"]
+    with pytest.raises(RuntimeError, match="a later step failed"):
+        build_fixture(tmp_path / "out", **{**STREAMED, "OUTPUT_STEPS": steps})
+    assert_nothing_left_running()
+
+
+def fail_on_third_page(path, context):
+    fail_on_third_page.pages += 1
+    if fail_on_third_page.pages == 3:
+        raise RuntimeError("writing failed")
+
+
+def test_nothing_outlives_a_build_that_fails_while_writing(tmp_path):
+    fail_on_third_page.pages = 0
+    signals.content_written.connect(fail_on_third_page)
+    try:
+        with pytest.raises(RuntimeError, match="writing failed"):
+            build_fixture(tmp_path / "out", **STREAMED)
+    finally:
+        signals.content_written.disconnect(fail_on_third_page)
+    assert fail_on_third_page.pages == 3
+    assert_nothing_left_running()
+
+
+@pytest.mark.parametrize(
+    ("binary", "message"),
+    [
+        ("/bin/false", r"search_index: pagefind stopped \(exit code 1\)"),
+        ("/nonexistent/pagefind", r"search_index: cannot start /nonexistent/pagefind: .*No such file"),
+    ],
+)
+def test_a_broken_pagefind_stops_the_build_with_a_clear_message(tmp_path, monkeypatch, binary, message):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", binary)
+    with pytest.raises(SearchIndexError, match=message):
+        build_fixture(tmp_path / "out", **STREAMED)
+    assert_nothing_left_running()
+
+
+def test_the_same_pelican_object_builds_twice(tmp_path):
+    """The dev server runs one Pelican object again and again."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from site_helpers import FIXTURE_SITE, ROOT
+
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(FIXTURE_SITE),
+            "STANDARDS_DATA": str(FIXTURE_SITE / "data" / "standards.toml"),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            **STREAMED,
+        },
+    )
+    pelican = Pelican(settings)
+    pelican.run()
+    first = bundle(tmp_path / "out")
+    pelican.run()
+    assert bundle(tmp_path / "out") == first
+    assert_nothing_left_running()
