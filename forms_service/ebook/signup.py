@@ -4,7 +4,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
@@ -13,9 +13,11 @@ from ..outbox import wake_worker
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
-
-
-
+# Core statements on one connection, not ORM objects in the session: the unit of work
+# cost more than the write itself, and on SQLite it ran while holding the only write lock.
+INSERT_LEAD = insert(Lead).returning(Lead.id)
+INSERT_CONSENT = insert(Consent)
+INSERT_MAIL = insert(OutboxMessage)
 
 
 def utm_from(url):
@@ -31,37 +33,37 @@ def record_signup(*, email, name, language, page_url, referrer, consent_text):
     so nobody can learn whether an address is already known.
     """
     now = utcnow()
-    lead = Lead(email=email, name=name, language=language, page_url=page_url,
+    lead = dict(email=email, name=name, language=language, page_url=page_url,
                 referrer=referrer, created_at=now, last_requested_at=now, **utm_from(page_url))
-    db.session.add(lead)
     try:
-        db.session.flush()
+        with db.engine.begin() as conn:
+            lead_id = conn.execute(INSERT_LEAD, lead).scalar_one()
+            _add_consent_and_mail(conn, lead_id, language, consent_text, now)
     except IntegrityError:
-        # The address is known (or the same form was sent twice at once).
-        db.session.rollback()
-        queued = _repeat_signup(email, language, consent_text, now)
+        # The address is known (or the same form was sent twice at once); the block
+        # above rolled back, so a repeat runs in a transaction of its own.
+        with db.engine.begin() as conn:
+            queued = _repeat_signup(conn, email, language, consent_text, now)
     else:
-        _add_consent_and_mail(lead.id, language, consent_text, now)
         queued = True
-    db.session.commit()
     if queued:
         wake_worker()
     return queued
 
 
-def _repeat_signup(email, language, consent_text, now):
-    lead_id = _touch_known_lead(email, now)
+def _repeat_signup(conn, email, language, consent_text, now):
+    lead_id = _touch_known_lead(conn, email, now)
     if lead_id is None:
         return False
-    _add_consent_and_mail(lead_id, language, consent_text, now)
+    _add_consent_and_mail(conn, lead_id, language, consent_text, now)
     return True
 
 
-def _touch_known_lead(email, now):
+def _touch_known_lead(conn, email, now):
     """Return the id of the lead with email unless it asked within the window (a double submit)."""
     window = timedelta(seconds=current_app.config["DUPLICATE_WINDOW_SECONDS"])
     # One conditional UPDATE decides atomically, and takes the write lock first.
-    return db.session.execute(
+    return conn.execute(
         update(Lead)
         .where(Lead.email == email, Lead.last_requested_at <= now - window)
         .values(last_requested_at=now)
@@ -69,21 +71,22 @@ def _touch_known_lead(email, now):
     ).scalar_one_or_none()
 
 
-def _add_consent_and_mail(lead_id, language, consent_text, now):
-    db.session.add(Consent(lead_id=lead_id, language=language, text=consent_text,
-                           version=current_app.config["CONSENT_VERSION"], given_at=now))
-    db.session.add(OutboxMessage(lead_id=lead_id, kind="ebook", language=language,
-                                 next_attempt_at=now, created_at=now))
+def _add_consent_and_mail(conn, lead_id, language, consent_text, now):
+    conn.execute(INSERT_CONSENT, dict(
+        lead_id=lead_id, language=language, text=consent_text,
+        version=current_app.config["CONSENT_VERSION"], given_at=now))
+    conn.execute(INSERT_MAIL, dict(
+        lead_id=lead_id, kind="ebook", language=language, next_attempt_at=now, created_at=now))
 
 
 def request_new_link(email, language):
     """Queue a new link for a known address (same window rule); unknown addresses get nothing."""
     now = utcnow()
-    lead_id = _touch_known_lead(email, now)
-    if lead_id is not None:
-        db.session.add(OutboxMessage(lead_id=lead_id, kind="ebook", language=language,
-                                     next_attempt_at=now, created_at=now))
-    db.session.commit()
+    with db.engine.begin() as conn:
+        lead_id = _touch_known_lead(conn, email, now)
+        if lead_id is not None:
+            conn.execute(INSERT_MAIL, dict(lead_id=lead_id, kind="ebook", language=language,
+                                           next_attempt_at=now, created_at=now))
     if lead_id is not None:
         wake_worker()
     return lead_id is not None

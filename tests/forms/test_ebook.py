@@ -36,13 +36,14 @@ def test_json_signup_stores_lead_consent_and_mail(app, signup):
         assert lead.referrer == "https://www.google.com/"
         assert lead.confirmed_at is None
         consent = db.session.scalars(select(Consent)).one()
-        assert consent.version == "2026-11-01"
+        assert (consent.version, consent.lead_id) == ("2026-11-01", lead.id)
         assert consent.text == (
             "Jag godkänner att Normkraft sparar mitt namn och min e-postadress för att skicka "
             "e-boken till mig, så som det beskrivs i integritetspolicyn "
             f"({SITE}/integritetspolicy/).")
         outbox = db.session.scalars(select(OutboxMessage)).one()
         assert (outbox.status, outbox.language, outbox.lead_id) == ("pending", "sv", lead.id)
+        assert (outbox.kind, outbox.attempts, outbox.booking_id) == ("ebook", 0, None)
 
 
 def test_english_signup_answers_in_english(app, signup):
