@@ -426,3 +426,57 @@ def test_unreadable_cache_warns_and_recomputes(tmp_path, caplog):
     messages = [r.getMessage() for r in caplog.records if r.name == "related_articles.cache"]
     assert len(messages) == 1
     assert messages[0].startswith("related_articles: cannot read ")
+
+
+def _all_related(generator):
+    return {(a.lang, a.slug): [r.slug for r in a.related_articles] for a in all_articles(generator)}
+
+
+def test_languages_ranked_in_worker_processes_give_the_same_lists(tmp_path, caplog):
+    from related_articles import language_job
+
+    assert 430 >= language_job.MIN_ARTICLES_FOR_PROCESSES
+    # A folder name of its own: Pelican logs a message it has logged before only once.
+    content = tmp_path / "parallel-content"
+    write_corpus(content, total=430, paragraphs=2)
+    caplog.set_level(logging.DEBUG, logger="related_articles.language_job")
+    parallel = build_site(content, tmp_path / "two", RELATED_ARTICLES_PROCESSES=2, SEARCH_INDEX=False)
+    assert "related_articles: 2 languages in 2 processes" in caplog.text
+    serial = build_site(content, tmp_path / "one", RELATED_ARTICLES_PROCESSES=1, SEARCH_INDEX=False)
+    assert _all_related(parallel) == _all_related(serial)
+    # Warnings about articles ranked in a worker are logged by the build's own process.
+    untagged = {
+        f"related_articles: parallel-content/{a.source_path.split('/parallel-content/')[1]} "
+        "has no tags; "
+        "ranking it by text and topic"
+        for a in all_articles(parallel)
+        if not getattr(a, "tags", None)
+    }
+    assert {a.lang for a in all_articles(parallel) if not getattr(a, "tags", None)} == {"sv", "en"}
+    assert untagged <= set(warnings_from(caplog))
+
+
+def test_the_cache_keeps_what_worker_processes_computed(tmp_path):
+    content = tmp_path / "content"
+    write_corpus(content, total=430, paragraphs=2)
+    first = cached_build(content, tmp_path / "o1", tmp_path / "c", RELATED_ARTICLES_PROCESSES=2,
+                         SEARCH_INDEX=False)
+    assert first.related_articles_stats["computed"] == 430
+    second = cached_build(content, tmp_path / "o2", tmp_path / "c", RELATED_ARTICLES_PROCESSES=2,
+                          SEARCH_INDEX=False)
+    assert second.related_articles_stats == {**second.related_articles_stats,
+                                             "computed": 0, "reused": 430}
+    assert _all_related(second) == _all_related(first)
+
+
+@pytest.mark.parametrize("value", [0, "2", True])
+def test_bad_process_count_warns_and_ranks_in_one_process(tmp_path, caplog, value):
+    content = tmp_path / "content"
+    small_site(content)
+    caplog.set_level(logging.WARNING, logger="related_articles.language_job")
+    generator = build_site(content, tmp_path / "o", RELATED_ARTICLES_PROCESSES=value)
+    assert (
+        f"related_articles: RELATED_ARTICLES_PROCESSES must be a whole number >= 1, not {value!r}; "
+        "using 1"
+    ) in caplog.text
+    assert related_slugs(generator, "sv", "revision-1")

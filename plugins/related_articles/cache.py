@@ -55,8 +55,12 @@ class CountsCache:
             return {}
         return stored.get("counts", {})
 
-    def counts(self, key: str, compute) -> dict:
-        """Return the cached counts for `key`, or compute and remember them."""
+    def counts(self, lang: str, fields, compute) -> dict:
+        """Return the cached counts for an article's fields, or compute and remember them."""
+        if not self.enabled:
+            self.computed += 1
+            return compute()
+        key = content_key(lang, fields)
         found = self._new.get(key)
         if found is None:
             found = self._old.get(key)
@@ -69,6 +73,21 @@ class CountsCache:
         else:
             self.reused += 1
         return found
+
+    def since(self, mark: tuple[int, int, set]) -> tuple[int, int, dict]:
+        """Return what was computed, reused and kept since `mark` (from `mark()`)."""
+        computed, reused, keys = mark
+        added = {k: v for k, v in self._new.items() if k not in keys}
+        return self.computed - computed, self.reused - reused, added
+
+    def mark(self) -> tuple[int, int, set]:
+        return self.computed, self.reused, set(self._new)
+
+    def merge(self, computed: int, reused: int, added: dict) -> None:
+        """Take in the work another process did on a copy of this cache."""
+        self.computed += computed
+        self.reused += reused
+        self._new.update(added)
 
     def save(self) -> None:
         if not self.enabled:

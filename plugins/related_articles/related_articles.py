@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from pelican import signals
 
-from .cache import CountsCache, content_key
-from .ranking import Doc, Ranker, Weights
-from .text import Analyzer, plain_text
+from .cache import CountsCache
+from .language_job import Analysis, LanguageJob, process_count, rank_languages
+from .ranking import Weights
 
 logger = logging.getLogger(__name__)
 
@@ -134,45 +134,23 @@ def _order(article) -> tuple:
     return (-date.timestamp() if date else 0.0, article.slug or "", article.source_path or "")
 
 
-def _fields(article, options: Options):
-    weights = options.field_weights
-    return (
-        (plain_text(getattr(article, "title", "")), weights["title"]),
-        (plain_text(article.metadata.get("summary")), weights["summary"]),
-        (plain_text(getattr(article, "_content", "")), weights["body"]),
-    )
-
-
-def _doc(article, order, analyzer: Analyzer, cache: CountsCache, options: Options) -> Doc:
-    fields = _fields(article, options)
-    counts, sizes = cache.counts(
-        content_key(article.lang, fields), lambda: analyzer.count(fields)
-    )
-    body_words = sizes[2]
-    tags = frozenset(tag.slug for tag in getattr(article, "tags", None) or ())
-    if body_words == 0:
+def _warn_about_thin_content(article, analysis: Analysis) -> None:
+    if analysis.body_words == 0:
         logger.warning(
             "related_articles: %s has no body text; ranking it by title, summary, tags and topic",
             _source(article),
         )
-    elif body_words < MIN_BODY_WORDS:
+    elif analysis.body_words < MIN_BODY_WORDS:
         logger.warning(
             "related_articles: %s has a body of only %d word(s); "
             "ranking it mostly by title, summary, tags and topic",
             _source(article),
-            body_words,
+            analysis.body_words,
         )
-    if not tags:
+    if not analysis.has_tags:
         logger.warning(
             "related_articles: %s has no tags; ranking it by text and topic", _source(article)
         )
-    category = getattr(article, "category", None)
-    return Doc(
-        counts=counts,
-        tags=tags,
-        topic=category.slug if category is not None else None,
-        order=order,
-    )
 
 
 def _pinned_slugs(article) -> list[str]:
@@ -236,12 +214,9 @@ def relate_articles(generator) -> None:
         groups[article.lang].append(article)
     by_slug = {lang: {a.slug: a for a in group} for lang, group in groups.items()}
 
+    jobs, pinned = {}, {}
     for lang in sorted(groups):
-        group = sorted((_order(a), a) for a in groups[lang])
-        analyzer = Analyzer(lang, options.stopwords.get(lang, ()), options.stemming)
-        docs = [_doc(a, order, analyzer, cache, options) for order, a in group]
-        ranker = Ranker(docs, options.weights)
-        group = [a for _, a in group]
+        group = [a for _, a in sorted((_order(a), a) for a in groups[lang])]
         if len(group) == 1:
             logger.warning(
                 "related_articles: %s is the only article in language '%s'; "
@@ -250,13 +225,21 @@ def relate_articles(generator) -> None:
                 lang,
             )
         index = {id(a): i for i, a in enumerate(group)}
-        for i, article in enumerate(group):
-            pinned = _resolve_pins(article, by_slug, options.max)
+        wants, skips = [], []
+        for article in group:
+            pins = pinned[id(article)] = _resolve_pins(article, by_slug, options.max)
             # A translation never shares the article's language, unless the
             # content is broken (content_checks reports that); skip it anyway.
-            skip = {index[id(a)] for a in [*pinned, *article.translations] if id(a) in index}
-            ranked = ranker.related(i, options.max - len(pinned), skip)
-            article.related_articles = pinned + [group[j] for j in ranked]
+            skips.append({index[id(a)] for a in [*pins, *article.translations] if id(a) in index})
+            wants.append(options.max - len(pins))
+        jobs[lang] = LanguageJob(lang, group, [_order(a) for a in group], wants, skips)
+
+    results = rank_languages(jobs, options, cache, process_count(settings))
+    for lang, job in jobs.items():
+        result = results[lang]
+        for article, analysis, ranked in zip(job.articles, result.analyses, result.ranked):
+            _warn_about_thin_content(article, analysis)
+            article.related_articles = pinned[id(article)] + [job.articles[j] for j in ranked]
 
     cache.save()
     generator.related_articles_stats = {
