@@ -23,8 +23,17 @@ def compile_catalogs(pelican):
     settings[_CATALOGS_KEY] = load_catalogs(catalog_dir, languages_from_settings(settings))
 
 
+def _language(context):
+    # A page calls gettext dozens of times; find its language once per render
+    # context (the context of one template, include or macro call).
+    found = getattr(context, "_theme_i18n_language", None)
+    if found is None:
+        found = context._theme_i18n_language = current_language(context)
+    return found
+
+
 def _translations(context):
-    return context[_CATALOGS_KEY][current_language(context).code]
+    return context[_CATALOGS_KEY][_language(context).code]
 
 
 @pass_context
@@ -42,7 +51,7 @@ def localdate(context, value, format="long"):
     """Format a date the way readers of the page's language write it."""
     if not isinstance(value, date):
         return value
-    return _format(value, format, current_language(context).date_locale)
+    return _format(value, format, _language(context).date_locale)
 
 
 @lru_cache(maxsize=4096)
@@ -57,7 +66,7 @@ def _format(value, format, locale):
 
 @pass_context
 def localnumber(context, value):
-    return format_decimal(value, locale=current_language(context).date_locale)
+    return format_decimal(value, locale=_language(context).date_locale)
 
 
 def install_i18n(generator):
