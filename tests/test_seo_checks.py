@@ -107,3 +107,58 @@ def test_missing_self_link_and_x_default(tmp_path):
         "a/index.html: hreflang has no self link for sv",
         "a/index.html: hreflang has no x-default",
     ]
+
+
+def _pair(root, body):
+    """Write a Swedish page with `body` and its English translation."""
+    sv, en = f"{ORIGIN}/a/", f"{ORIGIN}/en/a/"
+    alternates = {"sv": sv, "en": en, "x-default": sv}
+    _write(root, "a/index.html", _page("sv", sv, alternates, body))
+    _write(root, "en/a/index.html", _page("en", en, alternates, '<h2 id="sec">Sec</h2>'))
+
+
+@pytest.mark.parametrize(
+    ("body", "problems"),
+    [
+        ('<a href="#top">Up</a><p class="x" id="top">', []),
+        ('<a href="#top">Up</a><p data-id="top">', ["broken anchor #top"]),
+        ('<a href="#top">Up</a><p\nid = \'top\'>', []),
+        ('<a href="/en/a/#sec">x</a><a href="/en/a/#nope">y</a>', ["broken anchor /en/a/#nope"]),
+        ('<a class="x" href="/missing/" title="t">x</a>', ["broken link /missing/"]),
+        ("<a href='/missing/'>x</a>", ["broken link /missing/"]),
+        ("<a href=/missing/>x</a>", ["broken link /missing/"]),
+        ('<A HREF="/missing/">x</A>', ["broken link /missing/"]),
+        ('<a href="/missing/" title="a>b">x</a>', ["broken link /missing/"]),
+        ('<a href="/missing/?a=1&amp;b=2">x</a>', ["broken link /missing/?a=1&b=2"]),
+        ('<a href="/missing/">x</a><a href="/missing/">y</a>', ["broken link /missing/"] * 2),
+        ('<a href="/a">x</a><a href="/en/../a/">y</a><a href="/en/a/index.html">z</a>', []),
+        ('<a href="mailto:info@example.se">x</a><a href="https://other.example/x">y</a>', []),
+        ('<a href="#">x</a><a>y</a><a href="">z</a>', []),
+        ('<img src="/logo.png" width="10" height="10">', []),
+        ('<IMG SRC="/logo.png" WIDTH="10" HEIGHT="10">', []),
+        ('<img src="/logo.png" width="10">', ["image /logo.png has no width and height"]),
+        ("<IMG SRC='/logo.png'>", ["image /logo.png has no width and height"]),
+    ],
+)
+def test_links_anchors_and_images_in_any_markup(tmp_path, body, problems):
+    _pair(tmp_path, body)
+    assert check_site(tmp_path, ORIGIN, "sv") == [f"a/index.html: {p}" for p in problems]
+
+
+def test_noindex_page_is_not_checked(tmp_path):
+    _pair(tmp_path, '<meta name="robots" content="noindex"><a href="/missing/">x</a>')
+    assert check_site(tmp_path, ORIGIN, "sv") == []
+
+
+def test_link_into_a_symlinked_folder(tmp_path):
+    static = tmp_path / "static"
+    _write(static, "logo.png", "png")
+    output = tmp_path / "output"
+    _pair(output, '<a href="/theme/logo.png">x</a><a href="/theme/gone.png">y</a>')
+    (output / "theme").symlink_to(static, target_is_directory=True)
+    assert check_site(output, ORIGIN, "sv") == ["a/index.html: broken link /theme/gone.png"]
+
+
+def test_empty_id_is_not_an_error(tmp_path):
+    _pair(tmp_path, '<span id="">x</span><a href="#">y</a>')
+    assert check_site(tmp_path, ORIGIN, "sv") == []
