@@ -77,6 +77,7 @@ PLUGINS = [
     "standards_table",
     "seo",
     "related_articles",
+    "search_index",  # pages go to Pagefind while Pelican writes them
     "output_steps",
 ]
 
@@ -84,7 +85,7 @@ PLUGINS = [
 # plugin; Pelican's own signals promise no order between plugins).
 OUTPUT_STEPS = [
     "seo.steps.write_site_files",
-    "search_index.steps.start_search_index",  # Pagefind indexes on one core...
+    "search_index.steps.start_search_index",  # Pagefind writes its bundle on one core...
     "seo.steps.check_output",  # ...while the output checks run on the other
     "search_index.steps.finish_search_index",
     "production_assets.steps.finish_output",
