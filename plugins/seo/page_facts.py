@@ -7,12 +7,13 @@ from html import unescape
 
 # The pages are written by this project's own templates, so a tag scanner is
 # enough; it is many times faster than a full HTML parser on 10,000 pages.
-# Most tags are <a> tags written the usual way: bare names and name="value"
-# pairs. The first branch reads those whole, the group keeping the last href
-# (the one a dict of the attributes keeps); the second finds every other tag.
-# Letters are spelled out as classes (the ones re.IGNORECASE would also match)
-# because the regex engine rejects a branch starting with a class at once; the
-# look-ahead rejects most other tags before any branch is tried.
+# It finds the tags <(html|title|meta|link|a|img)\b([^>]*)> would find with
+# re.IGNORECASE, faster: letters are spelled out as classes (with the non-ASCII
+# letters IGNORECASE also matches), since the engine rejects a branch that starts
+# with a class at once, and the look-ahead rejects most other tags early.
+# Most tags are <a> tags written the usual way, bare names and name="value"
+# pairs: the first branch reads those whole, its group keeping the last href
+# (the one a dict of the attributes keeps). The second branch finds the others.
 _TAG = re.compile(
     r"<(?=[aAhHtTmMlLiI\u0130\u0131])(?:"
     r'[aA](?:\s+(?:[hH][rR][eE][fF](="[^">]*"|(?=[\s/>]))'
@@ -49,7 +50,9 @@ class PageFacts:
         self.noindex = False
         title = _TITLE.search(html)
         self.title = _unescape(title.group(1)) if title else ""
-        self.ids = {_unescape(a or b or c) for a, b, c in _ID.findall(html)}
+        self.ids = {a or b or c for a, b, c in _ID.findall(html)}
+        if any("&" in id_ for id_ in self.ids):
+            self.ids = {unescape(id_) for id_ in self.ids}
         links = self.links
         for href, name, text in _TAG.findall(html):
             if not name:
