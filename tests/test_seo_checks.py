@@ -123,6 +123,7 @@ def _pair(root, body):
         ('<a href="#top">Up</a><p class="x" id="top">', []),
         ('<a href="#top">Up</a><p data-id="top">', ["broken anchor #top"]),
         ('<a href="#top">Up</a><p\nid = \'top\'>', []),
+        ('<a href="#q&amp;a">Up</a><p id="q&amp;a">', []),
         ('<a href="/en/a/#sec">x</a><a href="/en/a/#nope">y</a>', ["broken anchor /en/a/#nope"]),
         ('<a class="x" href="/missing/" title="t">x</a>', ["broken link /missing/"]),
         ("<a href='/missing/'>x</a>", ["broken link /missing/"]),
