@@ -12,6 +12,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -21,6 +22,7 @@ from sqlalchemy import event, insert
 from ..booking.models import Booking
 from ..db import db
 from ..models import Lead, OutboxMessage
+from ..signals import lead_created
 from .models import WebhookDelivery
 from .queries import standard_of
 
@@ -71,19 +73,31 @@ def _queue_new_rows(session, flush_context):
     connection = session.connection()
     for row in new:
         name, payload, reference = EVENTS[type(row)]
-        body = json.dumps({"event": name, "data": payload(row)}, ensure_ascii=False)
-        for url in urls:
-            # Core inserts: the ORM must not be asked to add objects in the middle of a flush.
-            result = connection.execute(insert(OutboxMessage.__table__).values(
-                {"kind": KIND, "language": row.language, reference: row.id}))
-            connection.execute(insert(WebhookDelivery.__table__).values(
-                outbox_id=result.inserted_primary_key[0], event=name, url=url, body=body))
+        # Core inserts: the ORM must not be asked to add objects in the middle of a flush.
+        _queue(connection, urls, name, payload(row), {"language": row.language, reference: row.id})
+
+
+def _queue_new_lead(app, connection, lead):
+    """A lead inserted with Core (the e-book signup): the same deliveries, same transaction."""
+    urls = app.config["WEBHOOK_URLS"]
+    if urls:
+        _queue(connection, urls, "lead.created", lead_payload(SimpleNamespace(**lead)),
+               {"language": lead["language"], "lead_id": lead["id"]})
+
+
+def _queue(connection, urls, name, data, message):
+    body = json.dumps({"event": name, "data": data}, ensure_ascii=False)
+    for url in urls:
+        result = connection.execute(insert(OutboxMessage.__table__).values(kind=KIND, **message))
+        connection.execute(insert(WebhookDelivery.__table__).values(
+            outbox_id=result.inserted_primary_key[0], event=name, url=url, body=body))
 
 
 def listen():
     """Queue webhooks for new rows from any feature (idempotent)."""
     if not event.contains(Session, "after_flush", _queue_new_rows):
         event.listen(Session, "after_flush", _queue_new_rows)
+    lead_created.connect(_queue_new_lead)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

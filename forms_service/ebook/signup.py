@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db
 from ..models import Consent, Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
+from ..signals import lead_created
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -33,12 +34,14 @@ def record_signup(*, email, name, language, page_url, referrer, consent_text):
     so nobody can learn whether an address is already known.
     """
     now = utcnow()
-    lead = dict(email=email, name=name, language=language, page_url=page_url,
-                referrer=referrer, created_at=now, last_requested_at=now, **utm_from(page_url))
+    lead = dict(dict.fromkeys(UTM_KEYS), email=email, name=name, language=language,
+                page_url=page_url, referrer=referrer, created_at=now, last_requested_at=now,
+                **utm_from(page_url))
     try:
         with db.engine.begin() as conn:
-            lead_id = conn.execute(INSERT_LEAD, lead).scalar_one()
-            _add_consent_and_mail(conn, lead_id, language, consent_text, now)
+            lead["id"] = conn.execute(INSERT_LEAD, lead).scalar_one()
+            lead_created.send(current_app._get_current_object(), connection=conn, lead=lead)
+            _add_consent_and_mail(conn, lead["id"], language, consent_text, now)
     except IntegrityError:
         # The address is known (or the same form was sent twice at once); the block
         # above rolled back, so a repeat runs in a transaction of its own.

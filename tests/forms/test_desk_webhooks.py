@@ -10,12 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from desk_helpers import add_booking, staff_client
 from forms_helpers import pending_mail
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from forms_service.db import db
 from forms_service.desk.models import WebhookDelivery
-from forms_service.desk.webhooks import sign
-from forms_service.models import OutboxMessage
+from forms_service.desk.webhooks import lead_payload, sign
+from forms_service.models import Lead, OutboxMessage
 
 SECRET = "webhook-test-secret"
 
@@ -101,6 +101,30 @@ def test_new_lead_is_posted_signed_and_retried_after_a_failure(app, signup, rece
         assert (message.status, message.attempts) == ("sent", 2)
         assert db.session.get(WebhookDelivery, message.id).response_status == 200
     assert pending_mail(app) == (0, 0)
+
+
+def test_signup_delivery_describes_the_stored_lead(app, signup, receiver):
+    # The signup inserts with Core; its body must be what the ORM row gives (bookings' path).
+    signup.json(email="same@example.com", referrer="https://example.org/",
+                page_url="http://localhost/iso-9001-kvalitet/?utm_campaign=v&utm_term=t")
+    with app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        delivery = db.session.scalars(select(WebhookDelivery)).one()
+        message = db.session.get(OutboxMessage, delivery.outbox_id)
+        assert json.loads(delivery.body) == {"event": "lead.created", "data": lead_payload(lead)}
+        assert (message.kind, message.lead_id, message.language) == ("webhook", lead.id, "sv")
+
+
+def test_a_signup_that_fails_queues_no_delivery(app, signup, receiver):
+    with app.app_context():
+        # The consent comes after the lead and its deliveries, in the same transaction.
+        postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+        db.session.execute(text("DROP TABLE consents" + (" CASCADE" if postgres else "")))
+        db.session.commit()
+    assert signup.json(email="lost@example.com").status_code == 503
+    with app.app_context():
+        for model in (Lead, OutboxMessage, WebhookDelivery):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0
 
 
 def test_a_known_address_signing_up_again_is_not_a_new_lead(app, signup, receiver):
