@@ -66,7 +66,8 @@ class PageFacts:
                 if href:
                     links.append(href)
             # Only a few <meta> and <link> tags matter: skip the others unparsed. A
-            # value that matters holds its word unless it is written with entities.
+            # value that matters holds its word unless it is written with entities,
+            # and a <meta> that matters has a name attribute.
             elif tag == "meta":
                 if ("description" in text or "robots" in text or "&" in text) and (
                     "name" in text.lower()
