@@ -8,6 +8,11 @@ from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ServiceForm, ValidEmail, 
 
 
 class EbookForm(ServiceForm):
+    class Meta:
+        # The views check the token with csrf_ok() before anything else, and the templates
+        # put csrf_token() in the page; a token field would sign a new token on every POST.
+        csrf = False
+
     name = StringField(validators=[
         DataRequired(lazy("Please enter your name.")),
         Length(max=NAME_MAX, message=lazy("Please use at most %(max)d characters.")),
@@ -34,6 +39,9 @@ class EbookForm(ServiceForm):
 
 
 class ResendForm(ServiceForm):
+    class Meta:
+        csrf = False  # As EbookForm.
+
     email = StringField(validators=[
         DataRequired(lazy("Please enter your e-mail address.")),
         Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
