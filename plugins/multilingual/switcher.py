@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jinja2 import pass_context
 
+from .fragments import once_per_language_helper
 from .languages import current_language, languages_from_settings
 
 
@@ -75,4 +76,5 @@ def install_template_helpers(generator) -> None:
         language_versions=language_versions,
         latest_articles=latest_articles,
         language_pages=language_pages,
+        once_per_language=once_per_language_helper(),
     )
