@@ -43,9 +43,10 @@ def pick_language(code):
 
 def current_language():
     """The language of this request: set by the view, else the request's, else the default."""
-    if "lang" not in g:
-        g.lang = pick_language(_requested_language())
-    return g.lang
+    language = g.get("lang")
+    if language is None:
+        language = g.lang = pick_language(_requested_language())
+    return language
 
 
 def _requested_language():
