@@ -50,6 +50,15 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this build and of every process it started (workers, Pagefind)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def run_build(mode: str, content: Path, output: Path) -> dict:
     """Run one build in this process and return its measurements."""
     from pelican import Pelican, signals
@@ -66,10 +75,16 @@ def run_build(mode: str, content: Path, output: Path) -> dict:
                     found.update(generator.related_articles_stats)
 
         signals.all_generators_finalized.connect(capture)
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         Pelican(settings).run()
         seconds = time.perf_counter() - started
-        return {"seconds": seconds, "plugin_seconds": found.get("seconds"), "rss": _peak_rss()}
+        return {
+            "seconds": seconds,
+            "cpu": _cpu_seconds() - cpu,
+            "plugin_seconds": found.get("seconds"),
+            "rss": _peak_rss(),
+        }
 
     # mode == "plugin": read the articles the way Pelican does, then time the plugin alone.
     from pelican.generators import ArticlesGenerator
@@ -115,7 +130,8 @@ def main() -> int:
     print(f"related_articles benchmark: sizes {sizes}, {paragraphs} paragraphs per article")
     header = (
         f"{'articles':>8} {'plugin s':>9} {'plugin MB':>9} {'site s':>8} {'share':>6} "
-        f"{'site MB':>8} {'pelican s':>9} {'pelican MB':>10} {'site/pel':>8}"
+        f"{'site MB':>8} {'pelican s':>9} {'pelican MB':>10} {'site/pel':>8} "
+        f"{'site cpu':>8} {'pel cpu':>8}"
     )
     print(header)
     for size in sizes:
@@ -133,16 +149,21 @@ def main() -> int:
             "site_mb": site["rss"] / MB,
             "pelican": pelican["seconds"],
             "pelican_mb": pelican["rss"] / MB,
+            "site_cpu": site["cpu"],
+            "pelican_cpu": pelican["cpu"],
         }
         print(
             f"{size:>8} {row['plugin']:>9.2f} {row['plugin_mb']:>9.1f} {row['site']:>8.1f} "
             f"{row['plugin'] / row['site']:>6.1%} {row['site_mb']:>8.0f} "
             f"{row['pelican']:>9.1f} {row['pelican_mb']:>10.0f} "
-            f"{row['site'] / row['pelican']:>8.2f}",
+            f"{row['site'] / row['pelican']:>8.2f} {row['site_cpu']:>8.1f} "
+            f"{row['pelican_cpu']:>8.1f}",
             flush=True,
         )
-    print("plugin s: the plugin's own time inside the site build; plugin MB: its peak")
+    print("plugin s: the plugin's own (wall) time inside the site build; plugin MB: its peak")
     print("allocations (tracemalloc, plugin run alone); site/pelican MB: peak RSS of the build.")
+    print("site/pel: wall time ratio; cpu: CPU seconds of the build and every process it")
+    print("started (Markdown and ranking workers, Pagefind), for comparison.")
 
     largest = rows[max(rows)]
     results = [
