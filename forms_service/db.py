@@ -27,6 +27,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def init_app(app):
     """Bind SQLAlchemy and Alembic to app; tune SQLite connections."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file has no connection to lose; the pre-ping (for PostgreSQL restarts) would
+        # cost a statement before every request's transaction.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     with app.app_context():

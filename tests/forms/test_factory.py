@@ -84,6 +84,13 @@ def test_database_url(url, expected):
     assert database_url(url) == expected
 
 
+def test_only_postgresql_connections_are_pinged_before_use(app):
+    # pre-ping reconnects after a PostgreSQL restart; a SQLite file has nothing to lose.
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        assert db.engine.pool._pre_ping is postgres
+
+
 def test_support_address_is_configurable(app, signup):
     app.config["SUPPORT_EMAIL"] = "hjalp@normkraft.se"
     response = signup.json(with_token=False, headers={"Origin": "https://elsewhere.example"})
