@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import threading
+import subprocess
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 from pelican import signals
 
 import pelicanconf
+from search_index.feeder import feeder_command
 from search_index.page_index import SearchIndexError
 from site_helpers import build_fixture
 
@@ -30,23 +33,31 @@ CLI = {
 }
 
 
-def pagefind_children() -> list[str]:
-    """Command lines of this process's child pagefind processes."""
+@pytest.fixture(autouse=True)
+def build_mark(monkeypatch) -> str:
+    """Mark this test's processes, so a Pagefind orphaned by the feeder is found too."""
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv("SEARCH_INDEX_TEST_MARK", mark)
+    return mark
+
+
+def indexing_processes() -> list[str]:
+    """Command lines of the feeders and Pagefinds started by this test, wherever they are now."""
+    mark = f"SEARCH_INDEX_TEST_MARK={os.environ['SEARCH_INDEX_TEST_MARK']}".encode()
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended while we looked
-        if ppid == os.getpid() and "pagefind" in cmdline:
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended while we looked, or is not ours
+        if mark in environ and ("pagefind" in cmdline or "-m search_index" in cmdline):
             found.append(cmdline)
     return found
 
 
 def assert_nothing_left_running():
-    assert [t.name for t in threading.enumerate() if t.name == "search_index"] == []
-    assert pagefind_children() == []
+    assert indexing_processes() == []
 
 
 def bundle(output: Path) -> tuple[dict, list[str]]:
@@ -110,6 +121,33 @@ def test_nothing_outlives_a_build_that_fails_while_writing(tmp_path):
     finally:
         signals.content_written.disconnect(fail_on_third_page)
     assert fail_on_third_page.pages == 3
+    assert_nothing_left_running()
+
+
+def test_the_feeder_stops_pagefind_when_the_build_dies(tmp_path):
+    """Its input closing without the write command means the build process has gone."""
+    output = tmp_path / "out"
+    output.mkdir()
+    page = output / "index.html"
+    html = '<html lang="sv"><body data-pagefind-body><p>Hej</p></body></html>'
+    page.write_text(html, encoding="utf-8")
+    command, env = feeder_command(str(output))
+    feeder = subprocess.Popen(
+        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    feeder.stdin.write(f"{page}\n".encode())
+    feeder.stdin.flush()
+    deadline = time.monotonic() + 30
+    while not any("--service" in process for process in indexing_processes()):
+        assert time.monotonic() < deadline, "Pagefind did not start"
+        time.sleep(0.05)
+    stdout, stderr = feeder.communicate(timeout=10)  # closes its input
+    assert feeder.returncode == 1
+    assert stdout == b""
+    assert stderr.decode().strip() == (
+        "search_index: the build stopped before its last page; no search bundle written"
+    )
+    assert not (output / "pagefind").exists()
     assert_nothing_left_running()
 
 

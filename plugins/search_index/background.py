@@ -1,16 +1,20 @@
-"""Run a PageIndex on its own thread, so Pelican hands pages over and never waits.
+"""Index the pages in a feeder process (feeder.py), so Pelican's process only names them.
 
-Pelican writes pages on one thread; Pagefind indexes them in its own process
-on the other core, and this thread only carries pages between the two.
+Reading each page, encoding it and talking to Pagefind would cost Pelican's
+single thread about half a millisecond a page (the GIL); the feeder does it
+on the other core, and Pelican spends a few microseconds writing a path to a pipe.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from concurrent.futures import Future
+import os
+import signal
+import subprocess
 
-from .page_index import PageIndex
+from .feeder import WRITE, feeder_command
+from .page_index import SearchIndexError
+
+_STOP_TIMEOUT = 10  # seconds the feeder gets to kill Pagefind and exit
 
 
 class BackgroundIndex:
@@ -24,53 +28,67 @@ class BackgroundIndex:
 
     def __init__(self, output_path: str) -> None:
         self._output = output_path
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._index: PageIndex | None = None
-        self._written: Future | None = None
+        self._feeder: subprocess.Popen | None = None
+        self._writing = False
 
     def add(self, path: str) -> None:
         """Queue a written page for indexing."""
-        if self._written is not None:
+        if self._writing:
             raise RuntimeError(f"search_index: {path} was written after the search bundle")
-        if self._loop is None:
+        if self._feeder is None:
             self._start()
-        self._loop.call_soon_threadsafe(self._index.add, path)
+        self._send(os.fsencode(path) + b"\n")
 
     def write(self) -> None:
-        """Write the bundle once every queued page is indexed; return at once."""
-        if self._loop is not None and self._written is None:
-            self._written = asyncio.run_coroutine_threadsafe(self._index.write(), self._loop)
+        """Have the feeder write the bundle once every page is indexed; return at once."""
+        if self._feeder is not None and not self._writing:
+            self._writing = True
+            self._send(WRITE, flush=True)
 
     def finish(self) -> int:
-        """Wait for the bundle, stop Pagefind and the thread; return the pages indexed."""
-        if self._loop is None:
+        """Wait for the bundle and the feeder's exit; return the pages indexed."""
+        if self._feeder is None:
             return 0
         self.write()
-        finished = False
-        try:
-            pages = self._written.result()
-            finished = True
-        finally:
-            self._stop(kill=not finished)
-        return pages
+        stdout, stderr = self._feeder.communicate()
+        returncode = self._feeder.returncode
+        self._feeder, self._writing = None, False
+        if returncode != 0:
+            message = stderr.decode("utf-8", "replace").strip()
+            failed = f"search_index: the feeder failed (exit code {returncode})"
+            raise SearchIndexError(message or failed)
+        return int(stdout)
 
     def abort(self) -> None:
-        """Stop Pagefind and the thread without writing anything (a failed build)."""
-        if self._loop is not None:
-            self._stop(kill=True)
+        """Stop the feeder and Pagefind without writing anything (a failed build)."""
+        if self._feeder is None:
+            return
+        self._feeder.terminate()
+        try:
+            self._feeder.communicate(timeout=_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # Pagefind is in the feeder's process group (its own session).
+            os.killpg(self._feeder.pid, signal.SIGKILL)
+            self._feeder.communicate()
+        self._feeder, self._writing = None, False
 
     def _start(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._index = PageIndex(self._output)
-        self._thread = threading.Thread(target=self._loop.run_forever, name="search_index", daemon=True)
-        self._thread.start()
+        command, env = feeder_command(self._output)
+        # A session of its own keeps the terminal's Ctrl-C from the feeder:
+        # the build stops it with abort(), or it sees its input close.
+        self._feeder = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
 
-    def _stop(self, *, kill: bool) -> None:
+    def _send(self, line: bytes, *, flush: bool = False) -> None:
         try:
-            asyncio.run_coroutine_threadsafe(self._index.close(kill=kill), self._loop).result()
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join()
-            self._loop.close()
-            self._loop = self._thread = self._index = self._written = None
+            self._feeder.stdin.write(line)
+            if flush:
+                self._feeder.stdin.flush()
+        except BrokenPipeError:
+            pass  # the feeder has stopped; finish() reports why

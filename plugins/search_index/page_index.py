@@ -7,6 +7,7 @@ pages without `data-pagefind-body` once any page has it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 
 from .pagefind_service import PagefindService, PagefindServiceError
@@ -85,9 +86,13 @@ class PageIndex:
                 f"{shown}{f' (and {more} more)' if more > 0 else ''}"
             )
         bundle = os.path.join(self._output, "pagefind")
+        # Not WriteFiles: Pagefind 1.5.2 answers it before the bytes are
+        # written, and exits without writing them when its input closes
+        # (Pagefind issue 1271). So it hands the files over and they are written here.
         try:
-            await self._service.request({"type": "WriteFiles", "index_id": index_id, "output_path": bundle})
-        except PagefindServiceError as exc:
+            answer = await self._service.request({"type": "GetFiles", "index_id": index_id})
+            _write_files(bundle, answer["files"])
+        except (PagefindServiceError, OSError, ValueError) as exc:
             raise SearchIndexError(f"search_index: Pagefind could not write {bundle}: {exc}") from None
         return len(self._pages)
 
@@ -99,3 +104,12 @@ class PageIndex:
         await self._service.close(kill=kill)
         # With the service gone, every page still waiting ends at once.
         await asyncio.gather(*self._pages)
+
+
+def _write_files(bundle: str, files: list[dict]) -> None:
+    """Write Pagefind's files (a path inside the bundle, base64 content) into `bundle`."""
+    for file in files:
+        path = os.path.join(bundle, *file["path"].split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as out:
+            out.write(base64.b64decode(file["content"]))

@@ -16,8 +16,9 @@ import json
 
 from pagefind.service import get_executable
 
-# An error answer echoes the request, page included, so allow large messages.
-_READ_LIMIT = 64 * 1024 * 1024
+# An error answer echoes the request, page included, and the answer to GetFiles
+# holds the whole bundle (about 4 MB of base64 a thousand pages).
+_READ_LIMIT = 1024 * 1024 * 1024
 _EXIT_TIMEOUT = 10  # seconds the binary gets to exit once its input is closed
 
 

@@ -28,7 +28,7 @@ def attach_index(pelican):
 
 def _aborting_on_exit(run, index: BackgroundIndex):
     # Pelican sends no signal when a build fails, so a failed run would leave
-    # Pagefind and its thread behind. After a good build this finds them stopped.
+    # the feeder and Pagefind behind. After a good build this finds them stopped.
     @functools.wraps(run)
     def run_then_stop_indexing():
         try:

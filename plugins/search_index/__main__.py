@@ -1,0 +1,7 @@
+"""`python -m search_index OUTPUT_PATH` runs the feeder (feeder.py)."""
+
+import sys
+
+from .feeder import main
+
+sys.exit(main())
