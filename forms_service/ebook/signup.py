@@ -4,7 +4,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
@@ -13,12 +13,48 @@ from ..outbox import wake_worker
 from ..signals import lead_created
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+LEAD_FIELDS = ("email", "name", "language", "page_url", "referrer", "created_at",
+               "last_requested_at", *UTM_KEYS)
 
 # Core statements on one connection, not ORM objects in the session: the unit of work
 # cost more than the write itself, and on SQLite it ran while holding the only write lock.
 INSERT_LEAD = insert(Lead).returning(Lead.id)
 INSERT_CONSENT = insert(Consent)
 INSERT_MAIL = insert(OutboxMessage)
+
+
+def _signup_statement():
+    """Lead, consent and mail as one PostgreSQL statement (data-modifying CTEs share the id).
+
+    One round trip instead of three, in the same transaction; SQLite has no INSERT in WITH.
+    """
+    def param(name, column):
+        return bindparam(name, type_=column.type)
+
+    new_lead = (insert(Lead)
+                .values({name: param(name, Lead.__table__.c[name]) for name in LEAD_FIELDS})
+                .returning(Lead.id)
+                .cte("new_lead"))
+    consent = (insert(Consent)
+               .from_select(["lead_id", "language", "text", "version", "given_at"],
+                            select(new_lead.c.id, param("language", Consent.language),
+                                   param("consent_text", Consent.text),
+                                   param("version", Consent.version),
+                                   param("created_at", Consent.given_at)))
+               .cte("new_consent"))
+    # INSERT ... SELECT does not fill in the columns' Python defaults: status and attempts.
+    return (insert(OutboxMessage)
+            .from_select(["lead_id", "status", "attempts", "kind", "language",
+                          "next_attempt_at", "created_at"],
+                         select(new_lead.c.id, literal("pending"), literal(0), literal("ebook"),
+                                param("language", OutboxMessage.language),
+                                param("created_at", OutboxMessage.next_attempt_at),
+                                param("created_at", OutboxMessage.created_at)))
+            .add_cte(consent)
+            .returning(OutboxMessage.lead_id))
+
+
+INSERT_SIGNUP_POSTGRESQL = _signup_statement()
 
 
 def utm_from(url):
@@ -39,9 +75,8 @@ def record_signup(*, email, name, language, page_url, referrer, consent_text):
                 **utm_from(page_url))
     try:
         with db.engine.begin() as conn:
-            lead["id"] = conn.execute(INSERT_LEAD, lead).scalar_one()
+            lead["id"] = _insert_signup(conn, lead, consent_text)
             lead_created.send(current_app._get_current_object(), connection=conn, lead=lead)
-            _add_consent_and_mail(conn, lead["id"], language, consent_text, now)
     except IntegrityError:
         # The address is known (or the same form was sent twice at once); the block
         # above rolled back, so a repeat runs in a transaction of its own.
@@ -52,6 +87,17 @@ def record_signup(*, email, name, language, page_url, referrer, consent_text):
     if queued:
         wake_worker()
     return queued
+
+
+def _insert_signup(conn, lead, consent_text):
+    """Insert the lead, its consent and its e-book mail; return the lead's id."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(INSERT_SIGNUP_POSTGRESQL, dict(
+            lead, consent_text=consent_text, version=current_app.config["CONSENT_VERSION"],
+        )).scalar_one()
+    lead_id = conn.execute(INSERT_LEAD, lead).scalar_one()
+    _add_consent_and_mail(conn, lead_id, lead["language"], consent_text, lead["created_at"])
+    return lead_id
 
 
 def _repeat_signup(conn, email, language, consent_text, now):
