@@ -47,12 +47,14 @@ def _vectors(docs, weights):
     # A term in one article only cannot relate it to anything.
     idf = {t: math.log((n + 1) / d) for t, d in df.items() if 2 <= d <= too_common}
     vectors = []
+    log1p, sqrt, keep = math.log1p, math.sqrt, weights.terms_per_doc
     for doc in docs:
-        weighted = [(math.log1p(tf) * idf[t], t) for t, tf in doc.counts.items() if t in idf]
-        norm = math.sqrt(sum(w * w for w, _ in weighted)) or 1.0
-        # Sorted by term too, so the sums below add up in the same order every build.
-        top = heapq.nsmallest(weights.terms_per_doc, weighted, key=lambda wt: (-wt[0], wt[1]))
-        vectors.append([(t, w / norm) for w, t in top])
+        # (-weight, term): sorting puts the strongest first, ties by term, so the
+        # sums below add up in the same order every build.
+        weighted = [(-log1p(tf) * idf[t], t) for t, tf in doc.counts.items() if t in idf]
+        norm = sqrt(sum(w * w for w, _ in weighted)) or 1.0
+        weighted.sort()
+        vectors.append([(t, -w / norm) for w, t in weighted[:keep]])
     return vectors
 
 
@@ -67,12 +69,12 @@ class Ranker:
         postings = defaultdict(list)
         for i, vector in enumerate(self.vectors):
             for t, w in vector:
-                postings[t].append((w, i))
-        self.postings = {
-            t: [(i, w) for w, i in heapq.nsmallest(cap, p, key=lambda wi: (-wi[0], wi[1]))]
-            for t, p in postings.items()
-            if len(p) > 1
-        }
+                postings[t].append((-w, i))  # sorts strongest first, ties by index
+        self.postings = {}
+        for t, p in postings.items():
+            if len(p) > 1:
+                p.sort()
+                self.postings[t] = [(i, -w) for w, i in p[:cap]]
         self.newest = sorted(range(len(docs)), key=lambda i: docs[i].order)
         self.newest_by_topic = defaultdict(list)
         by_tag = defaultdict(list)
