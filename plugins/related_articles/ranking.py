@@ -32,7 +32,7 @@ class Weights:
     tags: float = 0.25
     topic: float = 0.1
     terms_per_doc: int = 16  # strongest terms kept per article
-    postings_per_term: int = 24  # strongest articles kept per term
+    postings_per_term: int = 16  # strongest articles kept per term
     postings_per_tag: int = 16  # newest articles kept per tag
     max_df: float = 0.5  # words in more of the articles than this say nothing
     min_docs_for_max_df: int = 20  # ... once there are enough articles to tell
