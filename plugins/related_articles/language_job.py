@@ -9,7 +9,6 @@ word counts; the build's process logs and sets everything.
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -123,22 +122,17 @@ def rank_languages(jobs: dict, options, cache: CountsCache, processes: int) -> d
         return {lang: rank_language(jobs[lang], options, cache) for lang in order}
 
     _WORK.update(jobs=jobs, options=options, cache=cache)
-    # Keep the garbage collector off the inherited objects in the workers: it
-    # would touch, and so copy, every page of the build's memory.
-    gc.freeze()
     try:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")
         ) as pool:
             futures = {lang: pool.submit(_rank_in_worker, lang) for lang in order[1:]}
-            gc.unfreeze()
             # The largest language is ranked here while the workers do the rest.
             results = {order[0]: rank_language(jobs[order[0]], options, cache)}
             for lang, future in futures.items():
                 results[lang] = future.result()
                 cache.merge(*results[lang].cache_work)
     finally:
-        gc.unfreeze()
         _WORK.clear()
     logger.debug("related_articles: %d languages in %d processes", len(order), workers + 1)
     return results

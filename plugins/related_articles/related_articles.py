@@ -8,6 +8,7 @@ language has other articles.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -205,6 +206,16 @@ def _resolve_pins(article, by_slug, maximum: int) -> list:
 
 def relate_articles(generator) -> None:
     """Set `related_articles` on every article and translation of the generator."""
+    # The build's objects are not garbage the ranking makes: keep the collector
+    # off them (and off the copies forked workers inherit, which it would touch).
+    gc.freeze()
+    try:
+        _relate_articles(generator)
+    finally:
+        gc.unfreeze()
+
+
+def _relate_articles(generator) -> None:
     started = time.perf_counter()
     settings = generator.settings
     options = read_options(settings)
