@@ -77,10 +77,13 @@ def record_signup(*, email, name, language, page_url, referrer, consent_text):
         with db.engine.begin() as conn:
             lead["id"] = _insert_signup(conn, lead, consent_text)
             lead_created.send(current_app._get_current_object(), connection=conn, lead=lead)
-    except IntegrityError:
+    except IntegrityError as error:
         # The address is known (or the same form was sent twice at once); the block
         # above rolled back, so a repeat runs in a transaction of its own.
         with db.engine.begin() as conn:
+            if not _is_known(conn, email):
+                # Another constraint failed: a real error, never a silent "thank you".
+                raise error
             queued = _repeat_signup(conn, email, language, consent_text, now)
     else:
         queued = True
@@ -98,6 +101,10 @@ def _insert_signup(conn, lead, consent_text):
     lead_id = conn.execute(INSERT_LEAD, lead).scalar_one()
     _add_consent_and_mail(conn, lead_id, lead["language"], consent_text, lead["created_at"])
     return lead_id
+
+
+def _is_known(conn, email):
+    return conn.execute(select(Lead.id).where(Lead.email == email)).first() is not None
 
 
 def _repeat_signup(conn, email, language, consent_text, now):

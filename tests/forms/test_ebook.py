@@ -239,3 +239,15 @@ def test_mail_goes_out_in_the_readers_language(app, signup):
     assert "Subject: Your e-book from Normkraft" in text
     assert "To: en@example.com" in text
     assert "http://localhost/forms/ebook/download/" in text
+
+
+def test_a_failed_write_is_never_answered_as_a_known_address(app, signup):
+    # A constraint other than the unique address fails (here: no consent version).
+    # That is not a double submit: the reader must hear it failed, and nothing is kept.
+    app.config["CONSENT_VERSION"] = None
+    response = signup.json(email="new@example.com")
+    assert response.status_code == 500
+    assert response.get_json() == {"ok": False, "message": FAIL_SV, "errors": {}}
+    assert count(app, Lead) == 0
+    assert count(app, Consent) == 0
+    assert count(app, OutboxMessage) == 0
