@@ -105,9 +105,7 @@ def _rank_in_worker(lang: str) -> LanguageResult:
     job, options, cache = _WORK["jobs"][lang], _WORK["options"], _WORK["cache"]
     mark = cache.mark()
     result = rank_language(job, options, cache)
-    result.cache_work = cache.since(mark)
-    if not cache.enabled:
-        result.cache_work = (result.cache_work[0], result.cache_work[1], {})
+    result.cache_work = cache.since(mark)  # new counts only when the cache is on
     return result
 
 
