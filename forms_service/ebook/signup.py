@@ -1,13 +1,17 @@
-"""Record a signup: the lead, its consent and the outbox mail, all in one transaction."""
+"""Record a signup: the lead, its consent and the outbox mail, all in one transaction.
+
+Signups that arrive together share that transaction (forms_service/group_commit.py).
+"""
 
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db
+from ..group_commit import GroupCommit
 from ..models import Consent, Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
 from ..signals import lead_created
@@ -18,7 +22,10 @@ LEAD_FIELDS = ("email", "name", "language", "page_url", "referrer", "created_at"
 
 # Core statements on one connection, not ORM objects in the session: the unit of work
 # cost more than the write itself, and on SQLite it ran while holding the only write lock.
-INSERT_LEAD = insert(Lead).returning(Lead.id)
+# A known address inserts nothing (ON CONFLICT DO NOTHING) and returns no id, without
+# failing the transaction that other signups share.
+INSERT_NEW_LEAD_SQLITE = (sqlite.insert(Lead).on_conflict_do_nothing(index_elements=["email"])
+                          .returning(Lead.id))
 INSERT_CONSENT = insert(Consent)
 INSERT_MAIL = insert(OutboxMessage)
 
@@ -26,13 +33,15 @@ INSERT_MAIL = insert(OutboxMessage)
 def _signup_statement():
     """Lead, consent and mail as one PostgreSQL statement (data-modifying CTEs share the id).
 
-    One round trip instead of three, in the same transaction; SQLite has no INSERT in WITH.
+    One round trip instead of three; SQLite has no INSERT in WITH. For a known address
+    the lead's insert returns no row, so nothing else is inserted and no id comes back.
     """
     def param(name, column):
         return bindparam(name, type_=column.type)
 
-    new_lead = (insert(Lead)
+    new_lead = (postgresql.insert(Lead)
                 .values({name: param(name, Lead.__table__.c[name]) for name in LEAD_FIELDS})
+                .on_conflict_do_nothing(index_elements=["email"])
                 .returning(Lead.id)
                 .cte("new_lead"))
     consent = (insert(Consent)
@@ -66,45 +75,58 @@ def utm_from(url):
 def record_signup(*, email, name, language, page_url, referrer, consent_text):
     """Store a signup; a repeat of a known address queues a new mail at most once a window.
 
-    Returns True when a mail was queued. The caller answers the same either way,
-    so nobody can learn whether an address is already known.
+    Returns True when a mail was queued, once the transaction holding the signup has
+    committed. The caller answers the same either way, so nobody can learn whether an
+    address is already known.
     """
     now = utcnow()
     lead = dict(dict.fromkeys(UTM_KEYS), email=email, name=name, language=language,
                 page_url=page_url, referrer=referrer, created_at=now, last_requested_at=now,
                 **utm_from(page_url))
-    try:
-        with db.engine.begin() as conn:
-            lead["id"] = _insert_signup(conn, lead, consent_text)
-            lead_created.send(current_app._get_current_object(), connection=conn, lead=lead)
-    except IntegrityError as error:
-        # The address is known (or the same form was sent twice at once); the block
-        # above rolled back, so a repeat runs in a transaction of its own.
-        with db.engine.begin() as conn:
-            if not _is_known(conn, email):
-                # Another constraint failed: a real error, never a silent "thank you".
-                raise error
-            queued = _repeat_signup(conn, email, language, consent_text, now)
-    else:
-        queued = True
+    queued = _signups(current_app).submit((lead, consent_text))
     if queued:
         wake_worker()
     return queued
 
 
-def _insert_signup(conn, lead, consent_text):
-    """Insert the lead, its consent and its e-book mail; return the lead's id."""
+def _signups(app):
+    """The app's group commit for signups (one per app and process)."""
+    writer = app.extensions.get("ebook_signups")
+    if writer is None:
+        writer = app.extensions.setdefault("ebook_signups", GroupCommit(_write_signups))
+    return writer
+
+
+def _write_signups(signups):
+    """Store (lead, consent text) pairs in one transaction; say for each if a mail was queued."""
+    app = current_app._get_current_object()
+    with db.engine.begin() as conn:
+        return [_store_signup(conn, app, lead, consent_text) for lead, consent_text in signups]
+
+
+def _store_signup(conn, app, lead, consent_text):
+    lead_id = _insert_new_lead(conn, lead, consent_text)
+    if lead_id is None:
+        # The address is known (or the same form was sent twice at once).
+        return _repeat_signup(conn, lead["email"], lead["language"], consent_text,
+                              lead["created_at"])
+    lead_created.send(app, connection=conn, lead=dict(lead, id=lead_id))
+    return True
+
+
+def _insert_new_lead(conn, lead, consent_text):
+    """Insert the lead, its consent and its e-book mail and return the lead's id.
+
+    Returns None, having inserted nothing, when the address is already known.
+    """
     if conn.dialect.name == "postgresql":
         return conn.execute(INSERT_SIGNUP_POSTGRESQL, dict(
             lead, consent_text=consent_text, version=current_app.config["CONSENT_VERSION"],
-        )).scalar_one()
-    lead_id = conn.execute(INSERT_LEAD, lead).scalar_one()
-    _add_consent_and_mail(conn, lead_id, lead["language"], consent_text, lead["created_at"])
+        )).scalar_one_or_none()
+    lead_id = conn.execute(INSERT_NEW_LEAD_SQLITE, lead).scalar_one_or_none()
+    if lead_id is not None:
+        _add_consent_and_mail(conn, lead_id, lead["language"], consent_text, lead["created_at"])
     return lead_id
-
-
-def _is_known(conn, email):
-    return conn.execute(select(Lead.id).where(Lead.email == email)).first() is not None
 
 
 def _repeat_signup(conn, email, language, consent_text, now):
