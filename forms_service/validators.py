@@ -45,3 +45,10 @@ class ServiceForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return CatalogTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            # The templates write their own <label>s. Without one here, WTForms would make
+            # and translate a default label for every field of every form it builds.
+            if "label" not in unbound_field.kwargs:
+                options = dict(options, label=options["name"])
+            return super().bind_field(form, unbound_field, options)

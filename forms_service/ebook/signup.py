@@ -7,10 +7,11 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, literal, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db
+from ..driver_sql import CompiledOnce
 from ..group_commit import GroupCommit
 from ..models import Consent, Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
@@ -24,10 +25,15 @@ LEAD_FIELDS = ("email", "name", "language", "page_url", "referrer", "created_at"
 # cost more than the write itself, and on SQLite it ran while holding the only write lock.
 # A known address inserts nothing (ON CONFLICT DO NOTHING) and returns no id, without
 # failing the transaction that other signups share.
-INSERT_NEW_LEAD_SQLITE = (sqlite.insert(Lead).on_conflict_do_nothing(index_elements=["email"])
-                          .returning(Lead.id))
-INSERT_CONSENT = insert(Consent)
-INSERT_MAIL = insert(OutboxMessage)
+INSERT_NEW_LEAD_SQLITE = CompiledOnce(
+    sqlite.insert(Lead).on_conflict_do_nothing(index_elements=["email"]).returning(Lead.id),
+    LEAD_FIELDS)
+INSERT_CONSENT = CompiledOnce(insert(Consent),
+                              ("lead_id", "language", "text", "version", "given_at"))
+# Every column but the id and the sending state, which start empty.
+INSERT_MAIL = CompiledOnce(insert(OutboxMessage),
+                           ("lead_id", "kind", "language", "status", "attempts",
+                            "next_attempt_at", "created_at"))
 
 
 def _signup_statement():
@@ -55,7 +61,9 @@ def _signup_statement():
     return (insert(OutboxMessage)
             .from_select(["lead_id", "status", "attempts", "kind", "language",
                           "next_attempt_at", "created_at"],
-                         select(new_lead.c.id, literal("pending"), literal(0), literal("ebook"),
+                         select(new_lead.c.id, param("status", OutboxMessage.status),
+                                param("attempts", OutboxMessage.attempts),
+                                param("kind", OutboxMessage.kind),
                                 param("language", OutboxMessage.language),
                                 param("created_at", OutboxMessage.next_attempt_at),
                                 param("created_at", OutboxMessage.created_at)))
@@ -63,7 +71,7 @@ def _signup_statement():
             .returning(OutboxMessage.lead_id))
 
 
-INSERT_SIGNUP_POSTGRESQL = _signup_statement()
+INSERT_SIGNUP_POSTGRESQL = CompiledOnce(_signup_statement())
 
 
 def utm_from(url):
@@ -120,10 +128,11 @@ def _insert_new_lead(conn, lead, consent_text):
     Returns None, having inserted nothing, when the address is already known.
     """
     if conn.dialect.name == "postgresql":
-        return conn.execute(INSERT_SIGNUP_POSTGRESQL, dict(
+        return INSERT_SIGNUP_POSTGRESQL.execute(conn, dict(
             lead, consent_text=consent_text, version=current_app.config["CONSENT_VERSION"],
+            status="pending", attempts=0, kind="ebook",
         )).scalar_one_or_none()
-    lead_id = conn.execute(INSERT_NEW_LEAD_SQLITE, lead).scalar_one_or_none()
+    lead_id = INSERT_NEW_LEAD_SQLITE.execute(conn, lead).scalar_one_or_none()
     if lead_id is not None:
         _add_consent_and_mail(conn, lead_id, lead["language"], consent_text, lead["created_at"])
     return lead_id
@@ -150,11 +159,16 @@ def _touch_known_lead(conn, email, now):
 
 
 def _add_consent_and_mail(conn, lead_id, language, consent_text, now):
-    conn.execute(INSERT_CONSENT, dict(
+    INSERT_CONSENT.execute(conn, dict(
         lead_id=lead_id, language=language, text=consent_text,
         version=current_app.config["CONSENT_VERSION"], given_at=now))
-    conn.execute(INSERT_MAIL, dict(
-        lead_id=lead_id, kind="ebook", language=language, next_attempt_at=now, created_at=now))
+    _queue_ebook_mail(conn, lead_id, language, now)
+
+
+def _queue_ebook_mail(conn, lead_id, language, now):
+    INSERT_MAIL.execute(conn, dict(lead_id=lead_id, kind="ebook", language=language,
+                                   status="pending", attempts=0, next_attempt_at=now,
+                                   created_at=now))
 
 
 def request_new_link(email, language):
@@ -163,8 +177,7 @@ def request_new_link(email, language):
     with db.engine.begin() as conn:
         lead_id = _touch_known_lead(conn, email, now)
         if lead_id is not None:
-            conn.execute(INSERT_MAIL, dict(lead_id=lead_id, kind="ebook", language=language,
-                                           next_attempt_at=now, created_at=now))
+            _queue_ebook_mail(conn, lead_id, language, now)
     if lead_id is not None:
         wake_worker()
     return lead_id is not None
