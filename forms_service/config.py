@@ -91,7 +91,7 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": 3600,
     "WTF_CSRF_SSL_STRICT": False,  # Origin/Referer are checked against SITE_URL instead.
     "RATELIMIT_HEADERS_ENABLED": True,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
     "WEBHOOK_TIMEOUT": 10,
     "DESK_PAGE_SIZE": 50,
     "DESK_SESSION_HOURS": 8,

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from ..db import db
 from ..driver_sql import CompiledOnce
@@ -106,8 +107,23 @@ def _signups(app):
 
 
 def _write_signups(signups):
-    """Store (lead, consent text) pairs in one transaction; say for each if a mail was queued."""
+    """Store (lead, consent text) pairs in one transaction; say for each if a mail was queued.
+
+    A connection found dead on the way (PostgreSQL restarted while it sat in the pool) makes
+    the pool drop its stale connections; the batch then goes once more on a fresh one. That
+    is safe even if the lost commit went through: the addresses are known by then, and a
+    repeat within the window queues no second mail.
+    """
     app = current_app._get_current_object()
+    try:
+        return _write_batch(app, signups)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return _write_batch(app, signups)
+
+
+def _write_batch(app, signups):
     with db.engine.begin() as conn:
         return [_store_signup(conn, app, lead, consent_text) for lead, consent_text in signups]
 

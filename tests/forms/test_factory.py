@@ -3,11 +3,13 @@
 import sqlite3
 
 import pytest
-from forms_helpers import Signup, pending_mail
+import sqlalchemy
+from forms_helpers import Signup, make_app, pending_mail
 from sqlalchemy import inspect
 
 from forms_service import create_app
 from forms_service.config import database_url, from_environment
+from forms_service import db as database
 from forms_service.db import db
 
 FORMS_VARS = ["FORMS_DATABASE_URL", "FORMS_SECRET_KEY", "FORMS_SMTP_URL", "FORMS_MAIL_FROM",
@@ -85,10 +87,59 @@ def test_database_url(url, expected):
 
 
 def test_only_postgresql_connections_are_pinged_before_use(app):
-    # pre-ping reconnects after a PostgreSQL restart; a SQLite file has nothing to lose.
+    # The ping replaces connections a PostgreSQL restart cut; a SQLite file has nothing to lose.
     with app.app_context():
         postgres = db.engine.dialect.name == "postgresql"
-        assert db.engine.pool._pre_ping is postgres
+        assert len(db.engine.pool.dispatch.checkout) == (1 if postgres else 0)
+
+
+def _cut_connections(app):
+    """Terminate every other session on the app's PostgreSQL database, as a restart does."""
+    engine = sqlalchemy.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.begin() as conn:
+            return conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_app(tmp_path, ebook_source, postgres_url):
+    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=postgres_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_idle_connection_cut_by_postgresql_is_replaced_before_use(pg_app, monkeypatch):
+    app = pg_app
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)  # every connection is idle
+    with app.app_context():
+        db.session.execute(sqlalchemy.text("SELECT 1"))
+        db.session.remove()
+        assert _cut_connections(app) >= 1
+        assert db.session.execute(sqlalchemy.text("SELECT 1")).scalar() == 1
+        db.session.remove()
+
+
+@pytest.mark.postgres
+def test_a_signup_on_a_connection_cut_moments_ago_is_stored(pg_app):
+    # Busy connections are not pinged: the signup's write goes once more on a fresh one.
+    app, signup = pg_app, Signup(pg_app.test_client())
+    assert signup.json(email="before@example.com").status_code == 200
+    assert _cut_connections(app) >= 1
+    response = signup.json(email="after@example.com")
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        stored = db.session.execute(sqlalchemy.text("SELECT email FROM leads")).scalars().all()
+        mails = db.session.execute(sqlalchemy.text("SELECT count(*) FROM outbox")).scalar()
+        db.session.remove()
+    assert sorted(stored) == ["after@example.com", "before@example.com"]
+    assert mails == 2
 
 
 def test_support_address_is_configurable(app, signup):
