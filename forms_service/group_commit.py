@@ -10,13 +10,15 @@ again one job at a time, so a bad job fails alone and the others are kept.
 
 import threading
 
+_UNWRITTEN = object()
+
 
 class _Job:
     __slots__ = ("item", "result", "error", "finished", "wake")
 
     def __init__(self, item):
         self.item = item
-        self.result = None
+        self.result = _UNWRITTEN
         self.error = None
         self.finished = False
         self.wake = threading.Event()
@@ -24,6 +26,10 @@ class _Job:
     def outcome(self):
         if self.error is not None:
             raise self.error
+        if self.result is _UNWRITTEN:
+            # The thread writing the batch was interrupted: never report a write that
+            # may not have happened as done.
+            raise RuntimeError("group commit: the batch holding this job was not written")
         return self.result
 
 
