@@ -52,7 +52,7 @@ class Submitter(threading.Thread):
             else:
                 with self.app.app_context():
                     self.result = self.group.submit(self.item)
-        except Exception as error:  # noqa: BLE001 - the test looks at it
+        except BaseException as error:  # noqa: BLE001 - the test looks at it
             self.error = error
         self.done = True
 
@@ -160,6 +160,28 @@ def test_submits_during_a_write_share_the_next_call():
         assert (thread.error, thread.result) == (None, f"ok:{thread.item}")
     assert submit(group, "e") == "ok:e"  # idle again: a lone submit writes at once
     assert write.calls[-1] == ["e"]
+
+
+class Interrupted(BaseException):
+    """Not an Exception: like a timeout that interrupts the writing thread."""
+
+
+def test_an_interrupted_write_never_answers_its_batch_as_written():
+    def delegate(items):
+        if "b" in items:
+            raise Interrupted()
+        return [f"ok:{item}" for item in items]
+
+    write = HeldWrite(delegate)
+    group = GroupCommit(write)
+    leader, followers = hold_then_queue(group, write, "a", ["b", "c"])
+    write.release()
+    finish([leader, *followers])
+    b, c = followers
+    assert leader.result == "ok:a"
+    assert isinstance(b.error, Interrupted)  # the thread that wrote sees its own interruption
+    assert isinstance(c.error, RuntimeError) and c.result is None  # never a silent "stored"
+    assert submit(group, "d") == "ok:d"
 
 
 def test_a_failing_batch_is_retried_job_by_job():
