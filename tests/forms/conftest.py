@@ -82,6 +82,16 @@ def sqlite_app(tmp_path, ebook_source):
 
 
 @pytest.fixture
+def pg_app(tmp_path, ebook_source, postgres_url):
+    """The app on PostgreSQL only."""
+    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=postgres_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 
 
 def client(app):

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 import sqlalchemy
-from forms_helpers import Signup, make_app, pending_mail
+from forms_helpers import Signup, pending_mail
 from sqlalchemy import inspect
 
 from forms_service import create_app
@@ -103,15 +103,6 @@ def _cut_connections(app):
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar()
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def pg_app(tmp_path, ebook_source, postgres_url):
-    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=postgres_url)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.mark.postgres

@@ -49,15 +49,6 @@ def stop(process, sig=signal.SIGTERM):
     return process.wait(30)
 
 
-@pytest.fixture
-def pg_app(tmp_path, ebook_source, postgres_url):
-    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=postgres_url)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def statuses(app):
     with app.app_context():
         db.session.remove()
