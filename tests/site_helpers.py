@@ -32,12 +32,16 @@ def missing_service(what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
-def build(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides) -> Path:
-    """Build a site with Pelican's API into `output` and return it."""
+def build_settings(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides):
+    """The project's settings (no content cache) writing into `output`, with overrides."""
     override = {"OUTPUT_PATH": str(output), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
     override.update(overrides)
-    settings = read_settings(str(settings_file), override=override)
-    Pelican(settings).run()
+    return read_settings(str(settings_file), override=override)
+
+
+def build(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides) -> Path:
+    """Build a site with Pelican's API into `output` and return it."""
+    Pelican(build_settings(output, settings_file, **overrides)).run()
     return output
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from pelican import Pelican
-from pelican.settings import read_settings
 from related_corpus import write_corpus
 
-from site_helpers import ROOT
+from site_helpers import build_settings
 
 # Enough files for the reader to start its processes (reader.MIN_FILES is 64).
 ARTICLES = 90
@@ -35,17 +34,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _settings(content: Path, output: Path, **overrides):
-    return read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(content),
-            "OUTPUT_PATH": str(output),
-            "CACHE_CONTENT": False,
-            "LOAD_CONTENT_CACHE": False,
-            "SEARCH_INDEX": False,
-            **overrides,
-        },
-    )
+    return build_settings(output, PATH=str(content), SEARCH_INDEX=False, **overrides)
 
 
 def _pages(output: Path) -> dict[str, str]:

@@ -8,25 +8,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from pelican import Pelican, signals
-from pelican.settings import read_settings
 from related_corpus import CLUSTERS, write_corpus
+from site_helpers import build_settings
 
-ROOT = Path(__file__).resolve().parent.parent
 LOGGER = "related_articles.related_articles"
 
 
 def build_site(content: Path, output: Path, plugins=None, **overrides):
     """Build `content` with the project's settings; return the articles generator."""
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(content),
-            "OUTPUT_PATH": str(output),
-            "CACHE_CONTENT": False,
-            "LOAD_CONTENT_CACHE": False,
-            **overrides,
-        },
-    )
+    settings = build_settings(output, PATH=str(content), **overrides)
     if plugins is None:
         plugins = [p for p in settings["PLUGINS"] if p != "related_articles"]
         plugins.append("related_articles")
