@@ -12,11 +12,14 @@ import threading
 
 
 class CompiledOnce:
-    """statement with exactly the bound parameters `params` (every execute passes them all)."""
+    """A statement compiled once per dialect; every execute passes all of its parameters.
+
+    params: the column keys of a plain INSERT; None when the statement names its bindparams.
+    """
 
     def __init__(self, statement, params=None):
         self.statement = statement
-        self.params = params  # column keys of a plain INSERT; None for explicit bindparams
+        self.params = params
         self._by_dialect = {}
         self._lock = threading.Lock()
 
@@ -33,7 +36,9 @@ class CompiledOnce:
         found = self._by_dialect.get(dialect.name)
         if found is None:
             with self._lock:
-                found = self._by_dialect.setdefault(dialect.name, self._compile(dialect))
+                found = self._by_dialect.get(dialect.name)
+                if found is None:
+                    found = self._by_dialect[dialect.name] = self._compile(dialect)
         return found
 
     def _compile(self, dialect):
