@@ -71,9 +71,15 @@ def from_environment():
 
 DEFAULTS = {
     "DEFAULT_LANGUAGE": "sv",
+    # Stored with every consent. It must change together with the privacy policy pages'
+    # `Policy_version` metadata (content/pages/*/, Translation_key: privacy), in every
+    # language; tests/forms/test_consent_version.py fails when they differ.
     "CONSENT_VERSION": "2026-11-01",
     "LINK_MAX_AGE": 7 * 24 * 3600,
     "MIN_FILL_SECONDS": 2.0,
+    # A form shown again with the reader's own values (the no-JavaScript confirmation
+    # page) only needs a click: a person takes this long, a bot reposting at once does not.
+    "MIN_CONFIRM_SECONDS": 0.5,
     "DUPLICATE_WINDOW_SECONDS": 60,
     "OUTBOX_POLL_SECONDS": 5.0,
     "OUTBOX_BATCH": 20,

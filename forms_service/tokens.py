@@ -27,9 +27,13 @@ def read_download_token(token):
         return None, "invalid"
 
 
-def start_stamp():
-    """Return a signed 'form shown at' stamp for server-rendered forms."""
-    return _serializer("form-start").dumps(time.time())
+def start_stamp(head_start=0.0):
+    """Return a signed 'form shown at' stamp for server-rendered forms.
+
+    head_start: seconds the reader already spent on the form elsewhere; the stamp counts
+    as issued that much earlier.
+    """
+    return _serializer("form-start").dumps(time.time() - head_start)
 
 
 def stamp_age(stamp):

@@ -25,8 +25,6 @@ CONSENT_MSGID = ("I agree that Normkraft stores my name and e-mail address to se
 log = logging.getLogger(__name__)
 
 
-
-
 def consent_text():
     """The consent text exactly as the form shows it, with the policy address spelled out."""
     return "{} {} ({}).".format(
@@ -71,7 +69,10 @@ def signup():
         if wants_json():
             return json_answer(False, translate("Your session has expired. Please try again."),
                                400)
-        form.ts.data = start_stamp()
+        # The reader filled the form on the site; confirming it only takes a click.
+        config = current_app.config
+        form.ts.data = start_stamp(head_start=max(
+            0.0, config["MIN_FILL_SECONDS"] - config["MIN_CONFIRM_SECONDS"]))
         return _render_form(form, 200, notice=translate(
             "Please check your details and confirm to get the e-book."))
     if looks_like_a_bot(form):
@@ -135,7 +136,13 @@ def resend():
     g.lang = pick_language(form.lang.data)
     if not same_origin():
         return failure(400)
-    if not csrf_ok() or not form.validate():
+    if not csrf_ok():
+        # The page sat open longer than the token lives: same page, fresh token, the
+        # address kept, and a word on what happened.
+        return render_template("ebook/link_problem.html", lang=g.lang, form=form, errors={},
+                               expired=False, notice=translate(
+                                   "Your session has expired. Please try again.")), 200
+    if not form.validate():
         return render_template("ebook/link_problem.html", lang=g.lang, form=form,
                                errors=_form_errors(form, ["email"]), expired=False), 422
     request_new_link(form.email.data.lower(), g.lang)

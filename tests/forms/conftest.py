@@ -30,8 +30,6 @@ def postgres_server():
 
 
 @pytest.fixture
-
-
 def postgres_url(postgres_server):
     """The session database, emptied for this test."""
     yield postgres_server
@@ -46,8 +44,6 @@ def postgres_url(postgres_server):
 
 
 @pytest.fixture
-
-
 def ebook_source(tmp_path):
     folder = tmp_path / "ebook-src"
     folder.mkdir()
@@ -72,8 +68,6 @@ def app(request, tmp_path, ebook_source):
 
 
 @pytest.fixture
-
-
 def sqlite_app(tmp_path, ebook_source):
     app = make_app(tmp_path, ebook_source)
     yield app
@@ -92,22 +86,16 @@ def pg_app(tmp_path, ebook_source, postgres_url):
 
 
 @pytest.fixture
-
-
 def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-
-
 def signup(client):
     return Signup(client)
 
 
 @pytest.fixture
-
-
 def smtp_server():
     """A real SMTP server in this process; yields (handler, port, start, stop)."""
     from aiosmtpd.controller import Controller

@@ -89,6 +89,23 @@ def test_resend_with_bad_address_shows_the_error(app, client):
     assert "Please enter a valid e-mail address." in response.get_data(as_text=True)
 
 
+def test_resend_with_an_expired_session_says_so_and_keeps_the_address(app, client):
+    page = client.get("/ebook/download/bad?lang=en").get_data(as_text=True)
+    assert 'name="csrf_token"' in page
+    client.delete_cookie("session")  # the session holding the token is gone
+    response = client.post("/ebook/resend", data={
+        "email": "anna@example.com", "lang": "en", "csrf_token": "expired"},
+        headers={"Origin": SITE})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Your session has expired. Please try again." in html
+    assert 'value="anna@example.com"' in html
+    fresh = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert fresh and fresh != "expired"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
 def test_token_expiry_is_enforced_by_time(app, signup, monkeypatch):
     signup.json()
     link = link_for(app, lead_id(app), "sv")

@@ -1,7 +1,9 @@
 """POST /ebook on both paths: JSON for forms.js, pages without JavaScript."""
 
 import re
+import time
 
+import itsdangerous
 import pytest
 from sqlalchemy import func, select
 
@@ -187,12 +189,17 @@ def test_plain_post_without_token_gets_a_confirmation_page(app, client):
     assert count(app, Lead) == 0
 
 
-def confirm(app, client, first, **changes):
-    html = first.get_data(as_text=True)
+def hidden_fields(page):
+    """The hidden fields a browser sends back from a confirmation or error page."""
+    html = page.get_data(as_text=True)
     fields = dict(re.findall(r'name="(csrf_token|ts|page_url|lang)" type="hidden" value="([^"]*)"', html))
     fields.update(dict(re.findall(r'type="hidden" name="(csrf_token|ts|page_url|lang)" value="([^"]*)"', html)))
+    return fields
+
+
+def confirm(app, client, first, **changes):
     app.config["MIN_FILL_SECONDS"] = 0
-    return form_post(client, **{**fields, **changes})
+    return form_post(client, **{**hidden_fields(first), **changes})
 
 
 def test_confirming_redirects_to_a_localized_thank_you_page(app, client):
@@ -219,12 +226,51 @@ def test_plain_post_with_errors_shows_them_next_to_fields_with_values_kept(app, 
 
 
 def test_plain_bot_reposting_at_once_is_not_stored(app, client):
-    first = form_post(client)
-    html = first.get_data(as_text=True)
-    fields = dict(re.findall(r'name="(csrf_token|ts)" type="hidden" value="([^"]*)"', html))
-    fields.update(dict(re.findall(r'type="hidden" name="(csrf_token|ts)" value="([^"]*)"', html)))
-    response = form_post(client, **fields)  # MIN_FILL_SECONDS is still 1 s
+    app.config.update(MIN_FILL_SECONDS=2.0, MIN_CONFIRM_SECONDS=0.5)
+    response = form_post(client, **hidden_fields(form_post(client)))
     assert response.status_code == 303
+    assert count(app, Lead) == 0
+
+
+def test_a_reader_confirming_within_a_second_is_stored(app, client):
+    # The reader typed everything on the site: on the confirmation page a click is enough,
+    # well under the time it takes to fill in the form.
+    app.config.update(MIN_FILL_SECONDS=2.0, MIN_CONFIRM_SECONDS=0.5)
+    first = form_post(client)
+    time.sleep(0.6)
+    response = form_post(client, **hidden_fields(first))
+    assert response.status_code == 303
+    assert count(app, Lead) == 1
+
+
+def signed_two_hours_ago(monkeypatch):
+    """Make itsdangerous date the next signatures two hours back (CSRF tokens live one)."""
+    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp",
+                        lambda self: int(time.time()) - 7200)
+
+
+def test_an_expired_token_gets_the_confirmation_page_with_values_kept(app, client, monkeypatch):
+    signed_two_hours_ago(monkeypatch)
+    old_token = client.get("/csrf").get_json()["csrf_token"]
+    monkeypatch.undo()
+    response = form_post(client, csrf_token=old_token, name="Bo Berg", email="bo@example.com")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Please check your details and confirm to get the e-book." in html
+    assert 'value="Bo Berg"' in html and 'value="bo@example.com"' in html
+    assert hidden_fields(response)["csrf_token"] != old_token
+    assert count(app, Lead) == 0
+    assert confirm(app, client, response).status_code == 303
+    assert count(app, Lead) == 1
+
+
+def test_an_expired_token_json_is_400(app, signup, monkeypatch):
+    signed_two_hours_ago(monkeypatch)
+    old_token = signup.token()
+    monkeypatch.undo()
+    response = signup.json(with_token=False, headers={"X-CSRFToken": old_token})
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "Din session har gått ut. Försök igen."
     assert count(app, Lead) == 0
 
 
