@@ -1,5 +1,6 @@
 """Pelican settings for the development build (`make html`, `make run`)."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -120,7 +121,9 @@ SITE_ORIGIN = "http://127.0.0.1:8000"
 SOCIAL_IMAGE = "theme/images/social.png"
 LOGO_IMAGE = "theme/images/logo.png"
 
-SUPPORT_EMAIL = "support@normkraft.se"
+# The address in the forms' "something went wrong" message. The forms service
+# reads the same variable (forms_service/config.py), so one setting configures both.
+SUPPORT_EMAIL = os.environ.get("FORMS_SUPPORT_EMAIL", "support@normkraft.se")
 FORMS_URL = "/forms"
 
 RELATIVE_URLS = False

@@ -1,12 +1,16 @@
 """The form as the built site renders it matches what the service expects and stores."""
 
+import sys
+
 import pytest
 from bs4 import BeautifulSoup
 from forms_helpers import make_app
+from site_helpers import build_fixture
 
 from forms_service.db import db
 from forms_service.ebook.views import consent_text
-from forms_service.i18n import translate
+from forms_service.i18n import current_language, translate
+from forms_service.responses import failure_message
 
 
 def form_of(built_site, path):
@@ -47,3 +51,33 @@ def test_articles_carry_the_form_too(built_site):
     for article in articles[:3]:
         html = article.read_text(encoding="utf-8")
         assert 'action="/forms/ebook"' in html and 'value="en"' in html
+
+
+def test_one_variable_sets_the_support_address_of_site_and_service(
+        tmp_path, ebook_source, monkeypatch):
+    """FORMS_SUPPORT_EMAIL reaches the forms' fallback message (data-error-message, shown by
+    the site's JavaScript) and the service's own error answers alike, in every language."""
+    address = "hjalp@example.org"
+    monkeypatch.setenv("FORMS_SUPPORT_EMAIL", address)
+    # Pelican executes pelicanconf.py (reading the variable) and leaves the module in
+    # sys.modules, where publishconf.py's `from pelicanconf import *` would find this
+    # test's address; put back whatever was there before.
+    monkeypatch.setitem(sys.modules, "pelicanconf", sys.modules.get("pelicanconf"))
+    site = build_fixture(tmp_path / "site")
+    shown = []
+    for path in sorted(site.rglob("*.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for form in page.select("form[data-error-message]"):
+            lang = form.select_one("input[name=lang]")["value"]
+            shown.append((path.relative_to(site), lang, form["class"][0],
+                          form["data-error-message"]))
+    assert {form for _, _, form, _ in shown} == {"ebook-form", "booking-form"}
+    assert {lang for _, lang, _, _ in shown} == {"sv", "en"}
+    app = make_app(tmp_path, ebook_source, AUTO_MIGRATE=False)
+    for path, lang, _, message in shown:
+        assert address in message, path
+        with app.test_request_context(f"/?lang={lang}"):
+            assert current_language() == lang
+            assert message == failure_message(), path
+    with app.app_context():
+        db.engine.dispose()
