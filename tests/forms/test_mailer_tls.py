@@ -1,5 +1,7 @@
 """SMTP with STARTTLS and AUTH, as in production: a real aiosmtpd server that requires both.
 
+smtps:// (implicit TLS, port 465) is tested against the same kind of server.
+
 The server's certificate is self-signed, made here with openssl; the mailer's
 ssl.create_default_context() trusts it through SSL_CERT_FILE, which OpenSSL
 reads each time a context loads its default certificates.
@@ -49,10 +51,21 @@ class SessionCollector(SMTPCollector):
         self.sessions = []
 
     async def handle_DATA(self, server, session, envelope):
-        protocol = session.ssl["ssl_object"].version() if session.ssl else None
+        # The transport, not session.ssl: aiosmtpd sets that only after STARTTLS.
+        ssl_object = server.transport.get_extra_info("ssl_object")
+        protocol = ssl_object.version() if ssl_object else None
         login = session.auth_data.login.decode() if session.authenticated else None
         self.sessions.append((protocol, login))
         return await super().handle_DATA(server, session, envelope)
+
+
+def trusted_server_context(folder, monkeypatch):
+    """The server's TLS context, with a certificate the mailer trusts (SSL_CERT_FILE)."""
+    cert, key = self_signed_certificate(folder)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    return context
 
 
 @pytest.fixture
@@ -60,10 +73,7 @@ def tls_smtp(tmp_path, monkeypatch):
     """A server that refuses everything before STARTTLS and AUTH; yields (handler, port)."""
     from aiosmtpd.controller import Controller
 
-    cert, key = self_signed_certificate(tmp_path)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = trusted_server_context(tmp_path, monkeypatch)
     handler = SessionCollector()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context,
@@ -74,8 +84,29 @@ def tls_smtp(tmp_path, monkeypatch):
     controller.stop()
 
 
-def smtp_url(port, password=PASSWORD):
-    return f"smtp://{USER}:{password}@127.0.0.1:{port}"
+@pytest.fixture
+def implicit_tls_smtp(tmp_path, monkeypatch):
+    """A server speaking TLS from the first byte (smtps://) and requiring AUTH.
+
+    aiosmtpd 1.4 counts only STARTTLS as TLS, so AUTH has to be allowed
+    "without TLS" here (auth_require_tls=False), which it warns about: tests
+    using this fixture ignore that warning. Nothing reaches it unencrypted anyway.
+    """
+    from aiosmtpd.controller import Controller
+
+    context = trusted_server_context(tmp_path, monkeypatch)
+    handler = SessionCollector()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context,
+                            authenticator=authenticator, auth_required=True,
+                            auth_require_tls=False)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def smtp_url(port, password=PASSWORD, scheme="smtp"):
+    return f"{scheme}://{USER}:{password}@127.0.0.1:{port}"
 
 
 def a_message():
@@ -96,6 +127,22 @@ def outbox_row(app):
 def test_ebook_mail_goes_out_over_starttls_as_the_configured_user(sqlite_app, tls_smtp):
     handler, port = tls_smtp
     sqlite_app.config["SMTP_URL"] = smtp_url(port)
+    Signup(sqlite_app.test_client()).json(lang="en", email="reader@example.com")
+    assert pending_mail(sqlite_app) == (1, 0)
+    (msg,) = handler.messages
+    assert msg["To"] == "reader@example.com"
+    assert msg["Subject"] == "Your e-book from Normkraft"
+    ((protocol, login),) = handler.sessions
+    assert protocol in ("TLSv1.2", "TLSv1.3")
+    assert login == USER
+    assert outbox_row(sqlite_app)[:2] == ("sent", 1)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_ebook_mail_goes_out_over_implicit_tls_as_the_configured_user(sqlite_app,
+                                                                      implicit_tls_smtp):
+    handler, port = implicit_tls_smtp
+    sqlite_app.config["SMTP_URL"] = smtp_url(port, scheme="smtps")
     Signup(sqlite_app.test_client()).json(lang="en", email="reader@example.com")
     assert pending_mail(sqlite_app) == (1, 0)
     (msg,) = handler.messages
@@ -135,6 +182,17 @@ def test_untrusted_certificate_is_refused(sqlite_app, tls_smtp, monkeypatch):
     # Back to the system's CAs, none of which signed the test certificate.
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     sqlite_app.config["SMTP_URL"] = smtp_url(port)
+    with sqlite_app.app_context(), pytest.raises(ssl.SSLCertVerificationError):
+        send(a_message())
+    assert handler.messages == []
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_untrusted_certificate_is_refused_over_implicit_tls(sqlite_app, implicit_tls_smtp,
+                                                            monkeypatch):
+    handler, port = implicit_tls_smtp
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    sqlite_app.config["SMTP_URL"] = smtp_url(port, scheme="smtps")
     with sqlite_app.app_context(), pytest.raises(ssl.SSLCertVerificationError):
         send(a_message())
     assert handler.messages == []
