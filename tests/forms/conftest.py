@@ -1,6 +1,7 @@
 """Fixtures for the forms service: apps on SQLite and PostgreSQL, real SMTP and Redis."""
 
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from forms_helpers import (
@@ -119,7 +120,9 @@ def smtp_server():
 
 @pytest.fixture
 def redis_url():
-    require("Redis at 127.0.0.1:6379", port_open("127.0.0.1", 6379))
+    parts = urlsplit(REDIS_URL)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 6379
+    require(f"Redis at {host}:{port}", port_open(host, port))
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
