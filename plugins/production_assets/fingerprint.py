@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 
 def fingerprint_assets(output: Path, folders=("theme/css", "theme/js")) -> dict[str, str]:
-    """Rename each asset to name.<hash>.ext; return {old URL path: new URL path}."""
+    """Copy each asset to name.<hash>.ext; return {old URL path: new URL path}.
+
+    The site's pages are pointed at the hashed copies (cached for good). The plain name
+    stays for pages built elsewhere: the forms service's own pages link
+    /theme/css/site.css, and a web server answers it with a short cache.
+    """
     renamed = {}
     for folder in folders:
         for asset in sorted((output / folder).glob("*")):
@@ -15,7 +21,7 @@ def fingerprint_assets(output: Path, folders=("theme/css", "theme/js")) -> dict[
                 continue
             digest = hashlib.sha256(asset.read_bytes()).hexdigest()[:10]
             target = asset.with_name(f"{asset.stem}.{digest}{asset.suffix}")
-            asset.rename(target)
+            shutil.copy2(asset, target)
             renamed[f"/{asset.relative_to(output).as_posix()}"] = (
                 f"/{target.relative_to(output).as_posix()}"
             )
