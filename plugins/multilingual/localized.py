@@ -43,10 +43,12 @@ class LocalizedAuthor(_Localized, Author):
 
 
 def localize_content(content) -> None:
-    """Set the URL, topic and authors of one article or page from its language."""
+    """Set the URL, topic and authors of one article or page from its language.
+
+    Drafts get their language's topic and authors too, so their links lead to
+    the pages this plugin writes (the seo plugin keeps them out of the index).
+    """
     if not isinstance(content, Article | Page):
-        return
-    if getattr(content, "status", "published") == "draft":
         return
     language = languages_from_settings(content.settings).get(content.lang)
     if language is None:
@@ -54,7 +56,12 @@ def localize_content(content) -> None:
     if not getattr(content, "translation_key", None):
         # Untranslated content still needs a key; it must not collide across files.
         content.translation_key = f"{content.lang}:{content.relative_source_path}"
-    if not hasattr(content, "override_url") and not hasattr(content, "override_save_as"):
+    # A draft keeps Pelican's DRAFT_URL (drafts/<slug>.html): it never takes
+    # the URL its published version will have, so the two cannot collide.
+    is_draft = getattr(content, "status", "published") == "draft"
+    if not is_draft and not hasattr(content, "override_url") and not hasattr(
+        content, "override_save_as"
+    ):
         if isinstance(content, Article):
             url = language.article_url(content.slug)
         else:

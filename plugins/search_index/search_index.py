@@ -40,10 +40,15 @@ def _aborting_on_exit(run, index: BackgroundIndex):
 
 
 def index_page(path, context):
-    """Queue a written HTML page for indexing (content_written)."""
+    """Queue a written HTML page for indexing (content_written); drafts are left out."""
     index = context.get(INDEX_KEY)
-    if index is not None and str(path).endswith(".html"):
+    if index is not None and str(path).endswith(".html") and not _is_draft(context):
         index.add(str(path))
+
+
+def _is_draft(context) -> bool:
+    item = context.get("article") or context.get("page")
+    return getattr(item, "status", None) == "draft"
 
 
 def register():

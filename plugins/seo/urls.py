@@ -20,13 +20,18 @@ def absolute(context, url: str) -> str:
 
 
 def page_url(context) -> str | None:
-    """Return the site-relative URL of the page being rendered (None for 404 pages)."""
+    """Return the site-relative URL of the page being rendered.
+
+    None for pages search engines must not index, 404 pages and drafts: they
+    get no canonical link, no alternates and no sitemap entry, and the theme
+    marks them noindex.
+    """
     if context.get("is_not_found_page"):
         return None
     for name in ("article", "page"):
         item = context.get(name)
         if item is not None:
-            return item.url
+            return None if getattr(item, "status", None) == "draft" else item.url
     articles_page = context.get("articles_page")
     if articles_page is not None:
         return articles_page.url
