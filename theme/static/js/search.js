@@ -5,6 +5,8 @@
   var root = document.querySelector("[data-search]");
   if (!root) { return; }
   var bundle = root.getAttribute("data-bundle");
+  var limit = parseInt(root.getAttribute("data-limit"), 10) || 8;
+  var plural = new Intl.PluralRules(document.documentElement.lang || undefined);
   var pagefind = null;
   var form = document.createElement("form");
   form.setAttribute("role", "search");
@@ -27,14 +29,25 @@
     return pagefind;
   }
 
-  function render(items, query) {
+  /* "12 articles found." in the page language, with the catalog's plural forms. */
+  function found(total) {
+    var message = root.getAttribute("data-found-" + plural.select(total)) ||
+      root.getAttribute("data-found-other");
+    return message.replace("{count}", String(total));
+  }
+
+  function render(items, total, query) {
     results.replaceChildren();
     if (!query) { return; }
     var status = document.createElement("p");
     status.className = "search-status";
-    status.textContent = items.length
-      ? root.getAttribute("data-found").replace("{count}", String(items.length))
-      : root.getAttribute("data-empty");
+    if (!total) {
+      status.textContent = root.getAttribute("data-empty");
+    } else if (total > items.length) {
+      status.textContent = found(total) + " " + root.getAttribute("data-shown");
+    } else {
+      status.textContent = found(total);
+    }
     results.appendChild(status);
     if (!items.length) { return; }
     var list = document.createElement("ul");
@@ -56,14 +69,18 @@
   function search() {
     var query = input.value.trim();
     var ticket = ++latest;
-    if (!query) { render([], ""); return; }
+    if (!query) { render([], 0, ""); return; }
     load().then(function (module) {
       return module.debouncedSearch(query, {}, 200);
-    }).then(function (found) {
-      if (!found || ticket !== latest) { return null; }
-      return Promise.all(found.results.slice(0, 8).map(function (r) { return r.data(); }));
-    }).then(function (items) {
-      if (items && ticket === latest) { render(items, query); }
+    }).then(function (response) {
+      if (!response || ticket !== latest) { return null; }
+      /* Load the data of the first few only; the count is of every match. */
+      var first = response.results.slice(0, limit).map(function (r) { return r.data(); });
+      return Promise.all(first).then(function (items) {
+        return { items: items, total: response.results.length };
+      });
+    }).then(function (result) {
+      if (result && ticket === latest) { render(result.items, result.total, query); }
     });
   }
 
