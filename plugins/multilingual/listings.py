@@ -9,6 +9,7 @@ from pelican.generators import Generator
 from pelican.paginator import Paginator
 
 from .languages import languages_from_settings
+from .topic_pairs import topic_groups
 
 
 def newest_first(items):
@@ -46,6 +47,22 @@ def group_pages_by_language(generator) -> None:
     )
 
 
+def localize_feed(context, feed) -> None:
+    """Title a language's feed once and link it to that language's home (feed_generated)."""
+    language = context.get("language_feed")
+    if language is None:
+        return  # not a feed of LanguageListingsGenerator
+    # Pelican titles a feed "SITENAME - feed_title" and links every feed to
+    # the site root; the head's <link rel=alternate> calls it "SITENAME (Language)".
+    home = feed.feed["link"] + language.home_url
+    feed.feed.update(
+        title=f"{context['SITENAME']} ({language.name})",
+        link=home,
+        id=home,  # Atom ids must differ between the languages' feeds
+        language=language.code,
+    )
+
+
 def _group(articles, key):
     groups = defaultdict(list)
     for article in articles:
@@ -60,30 +77,43 @@ class LanguageListingsGenerator(Generator):
     def generate_context(self):
         languages = languages_from_settings(self.settings)
         by_lang = self.context.get("articles_by_lang", {})
-        self.listings = {}
-        # (kind, slug) -> {language: [URL of page 1, page 2, ...]}: the same
-        # listing in other languages, for the language switcher and hreflang.
-        self.alternates = defaultdict(dict)
-        for code, articles in by_lang.items():
-            language = languages[code]
-            listing = {
+        self.listings = {
+            code: {
                 "articles": articles,
                 "topics": _group(articles, lambda a: [a.category] if a.category else []),
                 "authors": _group(articles, lambda a: getattr(a, "authors", [])),
             }
-            self.listings[code] = listing
+            for code, articles in by_lang.items()
+        }
+        # Topics are named per language, so they are paired through their
+        # translated articles; an author keeps one name, so one slug, everywhere.
+        self.topic_keys = topic_groups(
+            {code: listing["topics"] for code, listing in self.listings.items()}
+        )
+        # (kind, key) -> {language: [URL of page 1, page 2, ...]}: the same
+        # listing in other languages, for the language switcher and hreflang.
+        self.alternates = defaultdict(dict)
+        for code, listing in self.listings.items():
+            language = languages[code]
             self.alternates[("home", "")][code] = self._page_urls(
-                "index", language.save_as(language.home_url), language.home_url, articles
+                "index", language.save_as(language.home_url), language.home_url,
+                listing["articles"],
             )
             for kind, template in (("topics", "category"), ("authors", "author")):
                 for wrapper, items in listing[kind]:
-                    self.alternates[(kind, wrapper.slug)][code] = self._page_urls(
+                    self.alternates[self._key(kind, code, wrapper)][code] = self._page_urls(
                         template, wrapper.save_as, wrapper.url, items
                     )
         self.context["topics_by_lang"] = {
             code: [topic for topic, _ in listing["topics"]]
             for code, listing in self.listings.items()
         }
+
+    def _key(self, kind, code, wrapper):
+        """Return the key of a topic or author listing in self.alternates."""
+        if kind == "topics":
+            return (kind, self.topic_keys[(code, wrapper.slug)])
+        return (kind, wrapper.slug)
 
     def _page_urls(self, template, save_as, url, articles):
         per_page = (
@@ -119,12 +149,12 @@ class LanguageListingsGenerator(Generator):
             for topic, items in listing["topics"]:
                 self._write_listing(
                     writer, "category", topic.save_as, topic.url, items, code,
-                    ("topics", topic.slug), category=topic,
+                    self._key("topics", code, topic), category=topic,
                 )
             for author, items in listing["authors"]:
                 self._write_listing(
                     writer, "author", author.save_as, author.url, items, code,
-                    ("authors", author.slug), author=author,
+                    self._key("authors", code, author), author=author,
                 )
             writer.write_file(
                 language.not_found_url,
@@ -138,8 +168,8 @@ class LanguageListingsGenerator(Generator):
             if self.settings.get("LANGUAGE_FEEDS") and articles:
                 writer.write_feed(
                     articles[: self.settings.get("FEED_MAX_ITEMS") or 20],
-                    self.context,
+                    # localize_feed reads the language from the context it is sent
+                    {**self.context, "language_feed": language},
                     language.feed_url,
                     language.feed_url,
-                    feed_title=f"{self.settings['SITENAME']} ({language.name})",
                 )

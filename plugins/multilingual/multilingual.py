@@ -3,7 +3,12 @@
 from pelican import signals
 
 from .languages import languages_from_settings
-from .listings import LanguageListingsGenerator, group_articles_by_language, group_pages_by_language
+from .listings import (
+    LanguageListingsGenerator,
+    group_articles_by_language,
+    group_pages_by_language,
+    localize_feed,
+)
 from .localized import localize_content
 from .switcher import install_template_helpers
 
@@ -24,3 +29,4 @@ def register():
     signals.page_generator_finalized.connect(group_pages_by_language)
     signals.get_generators.connect(add_listings_generator)
     signals.generator_init.connect(install_template_helpers)
+    signals.feed_generated.connect(localize_feed)
