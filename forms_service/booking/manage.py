@@ -10,9 +10,9 @@ from ..responses import failure
 from .blueprint import availability, bp, now
 from .display import as_utc, when, zone_or_home
 from .forms import CancelForm, MoveForm
-from .messages import TAKEN, problem_message
+from .messages import CHANGED, TAKEN, problem_message
 from .models import CONFIRMED, Booking
-from .reserve import SlotProblem, SlotTaken, cancel, has_started, reserve
+from .reserve import BookingChanged, SlotProblem, SlotTaken, cancel, has_started, reserve
 from .tokens import read_manage_token
 from .views import slot_days
 
@@ -66,7 +66,9 @@ def cancel_booking(token):
                      translate("Your session has expired. Please try again."))
     if has_started(booking, now()):
         return _page(booking, token, 409)
-    cancel(booking)
+    if not cancel(booking):
+        # Cancelled or moved by another tab meanwhile: show how it stands now.
+        return _page(booking, token, 409, translate(CHANGED))
     return redirect(url_for("booking.manage", token=token), code=303)
 
 
@@ -83,7 +85,9 @@ def move_booking(token):
     if not csrf_ok():
         return _page(booking, token, 400,
                      translate("Your session has expired. Please try again."))
-    if booking.status != CONFIRMED or has_started(booking, now()):
+    if booking.status != CONFIRMED:
+        return _page(booking, token, 409, translate(CHANGED))
+    if has_started(booking, now()):
         return _page(booking, token, 409)
     if not form.validate():
         return _page(booking, token, 422, translate("Please pick a time."), form)
@@ -96,6 +100,8 @@ def move_booking(token):
         return _page(booking, token, 422, problem_message(exc.code, availability()), form)
     except SlotTaken:
         return _page(booking, token, 409, translate(TAKEN), form)
+    except BookingChanged:
+        return _page(booking, token, 409, translate(CHANGED))
     return redirect(url_for("booking.moved", lang=g.lang), code=303)
 
 

@@ -4,6 +4,8 @@ from ..i18n import translate
 
 SUCCESS = "Thank you! We will hear from you soon!"
 TAKEN = "That time was just taken. Please pick another."
+CHANGED = ("This meeting was changed in the meantime, so nothing more was done. "
+           "Here is how it stands now.")
 PROBLEMS = {
     "past": "That time has already passed. Please pick another.",
     "holiday": "We are closed that day. Please pick another.",

@@ -29,6 +29,10 @@ class SlotTaken(Exception):
     """Every consultant working then is already booked."""
 
 
+class BookingChanged(Exception):
+    """The booking to move was cancelled or moved by another request meanwhile."""
+
+
 class _LostRace(Exception):
     """The consultant was booked while this request waited for the lock."""
 
@@ -79,7 +83,7 @@ def reserve(availability, start, details, now, replace=None):
     """Book start for the visitor in details; return the Booking (committed).
 
     replace: a confirmed Booking to cancel in the same transaction (a reschedule).
-    Raises SlotProblem or SlotTaken.
+    Raises SlotProblem, SlotTaken, or BookingChanged when replace is no longer confirmed.
     """
     problem = availability.problem(start, now)
     if problem:
@@ -103,6 +107,9 @@ def reserve(availability, start, details, now, replace=None):
             # Another visitor got this consultant first; try the next one free then.
             db.session.rollback()
             continue
+        except BookingChanged:
+            db.session.rollback()
+            raise
         else:
             wake_worker()
             return booking
@@ -116,8 +123,11 @@ def _insert(availability, key, start, details, replace):
             replace.id if replace is not None else None)):
         raise _LostRace()
     now = utcnow()
-    if replace is not None:
-        _cancel_row(replace.id, now)
+    # The conditional UPDATE is the check: a concurrent cancel or move of the same booking
+    # holds the row (PostgreSQL) or the database (SQLite) until it commits, and then this
+    # one matches nothing, so one booking never turns into two meetings.
+    if replace is not None and not _cancel_row(replace.id, now):
+        raise BookingChanged()
     booking = Booking(
         uid=f"{uuid.uuid4()}@normkraft.se", consultant=key, starts_at=naive(start),
         ends_at=naive(start + availability.meeting),

@@ -1,5 +1,6 @@
 """Helpers for the booking tests: a fixed clock, small availability files, posting a booking."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,8 @@ from forms_service.db import db
 # Friday 20 March 2026, 13:00 in Stockholm: the spring DST change (29 March) and
 # Easter (Good Friday 3 April) are inside the six-week horizon.
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+# The CSRF token of a server-rendered form.
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 ONE_CONSULTANT = """
 meeting_minutes = 45
@@ -94,3 +97,12 @@ def bookings(app):
 
     with app.app_context():
         return db.session.scalars(select(Booking).order_by(Booking.id)).all()
+
+
+def manage_url(app, booking_id):
+    """The path of a booking's signed cancel/move link, as its confirmation mail has it."""
+    from forms_service.booking.models import Booking
+    from forms_service.booking.tokens import manage_token
+
+    with app.test_request_context("/"):
+        return "/booking/manage/" + manage_token(db.session.get(Booking, booking_id))

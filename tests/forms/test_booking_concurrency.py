@@ -1,10 +1,12 @@
-"""Thirty visitors race for one time: exactly one booking per free consultant, no 5xx."""
+"""Races: thirty visitors for one time, two tabs changing one booking; no 5xx, no doubles."""
 
 import threading
 from collections import Counter
+from functools import partial
 
 import pytest
-from booking_helpers import TWO_CONSULTANTS, Visitor, booking_app, bookings
+from booking_helpers import CSRF, TWO_CONSULTANTS, Visitor, booking_app, bookings, manage_url
+from forms_helpers import SITE
 from sqlalchemy import func, select
 
 from forms_service.db import db
@@ -13,25 +15,30 @@ from forms_service.models import OutboxMessage
 RACERS = 30
 
 
-def race(app, start):
-    """Post RACERS bookings for start at once; return the status codes."""
-    visitors = [Visitor(app.test_client()) for _ in range(RACERS)]
-    tokens = [v.token() for v in visitors]  # fetched first, so the posts start together
-    barrier = threading.Barrier(RACERS)
-    codes = [None] * RACERS
+def together(*calls):
+    """Run the calls in threads released at once by a barrier; return their results."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
 
     def run(number):
         barrier.wait()
-        answer = visitors[number].book(token=tokens[number], start=start,
-                                       email=f"visitor{number}@example.com")
-        codes[number] = answer.status_code
+        results[number] = calls[number]()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(RACERS)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
-    return codes
+    return results
+
+
+def race(app, start):
+    """Post RACERS bookings for start at once; return the status codes."""
+    visitors = [Visitor(app.test_client()) for _ in range(RACERS)]
+    tokens = [v.token() for v in visitors]  # fetched first, so the posts start together
+    answers = together(*(partial(v.book, token=t, start=start, email=f"visitor{n}@example.com")
+                         for n, (v, t) in enumerate(zip(visitors, tokens))))
+    return [answer.status_code for answer in answers]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -70,3 +77,38 @@ def test_two_consultants_two_bookings(tmp_path, ebook_source, database):
     finally:
         _dispose(app)
 
+
+
+CHANGED = "This meeting was changed in the meantime, so nothing more was done."
+
+
+@pytest.mark.parametrize("second", [
+    ("move", {"start": "2026-04-01T09:00:00+02:00"}), ("cancel", {})], ids=["move", "cancel"])
+def test_two_tabs_change_one_booking_once(tmp_path, ebook_source, database, second):
+    """A move and a second move (or a cancel) of one booking at once: one wins, one is 409."""
+    app = booking_app(tmp_path, ebook_source, **database)
+    try:
+        assert Visitor(app.test_client()).book(lang="en").status_code == 200
+        link = manage_url(app, 1)
+        tabs = [app.test_client() for _ in range(2)]
+        tokens = [CSRF.findall(tab.get(link).get_data(as_text=True))[-1] for tab in tabs]
+        actions = [("move", {"start": "2026-03-31T09:00:00+02:00"}), second]
+        answers = together(*(
+            partial(tab.post, f"{link}/{action}", data={"csrf_token": token, **data},
+                    headers={"Origin": SITE})
+            for tab, token, (action, data) in zip(tabs, tokens, actions)))
+        assert sorted(a.status_code for a in answers) == [303, 409]
+        (lost,) = [a for a in answers if a.status_code == 409]
+        assert CHANGED in lost.get_data(as_text=True)
+        old, *new = bookings(app)
+        # At most one meeting descends from the booking, and replaced_by names it.
+        assert old.status == "cancelled"
+        assert [(b.id, b.status) for b in new] == (
+            [(old.replaced_by, "confirmed")] if old.replaced_by else [])
+        with app.app_context():
+            kinds = db.session.scalars(select(OutboxMessage.kind).where(
+                OutboxMessage.booking_id == old.id)).all()
+        assert sorted(kinds) == ["booking_cancel", "booking_request", "booking_sales_cancel",
+                                 "booking_sales_new"]
+    finally:
+        _dispose(app)
