@@ -66,7 +66,7 @@ drill: $(STAMP)
 	$(PY) scripts/drill.py
 
 clean:
-	rm -rf $(OUTPUT) cache .pytest_cache
+	rm -rf $(OUTPUT) $(dir $(OUTPUT)).$(notdir $(OUTPUT))-* cache .pytest_cache
 
 ## Extract theme strings and update every language's catalog (then fill in the msgstr lines).
 i18n: $(STAMP)
