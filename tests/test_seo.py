@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from site_helpers import build_fixture, parse
+from site_helpers import ROOT, build_fixture, edit, parse
 
 ORIGIN = "https://www.example.se"
 SV = "artiklar/kvalitet-i-praktiken/index.html"
@@ -94,6 +94,33 @@ def test_article_json_ld(site):
         f"{ORIGIN}/en/topics/iso-9001/",
         f"{ORIGIN}/en/articles/quality-in-practice/",
     ]
+
+
+def _social_images(soup):
+    return {
+        "og:image": _meta(soup, "og:image"),
+        "twitter:image": _meta(soup, "twitter:image"),
+        "json-ld": _json_ld(soup)["BlogPosting"]["image"],
+    }
+
+
+def test_article_with_its_own_image(content_copy, tmp_path):
+    png = (ROOT / "theme/static/images/logo.png").read_bytes()
+    (content_copy / "images").mkdir()
+    (content_copy / "images/kv.png").write_bytes(png)
+    (content_copy / "articles/en/diagram.png").write_bytes(png)
+    edit(content_copy / "articles/sv/kvalitet.md", "Lang: sv\n", "Lang: sv\nImage: {static}/images/kv.png\n")
+    edit(content_copy / "articles/en/quality.md", "Lang: en\n", "Lang: en\nImage: {attach}diagram.png\n")
+    site = build_fixture(tmp_path / "out", path=content_copy, SITEURL=ORIGIN)
+
+    sv = _social_images(parse(site / SV))
+    assert set(sv.values()) == {f"{ORIGIN}/images/kv.png"}, sv
+    assert (site / "images/kv.png").read_bytes() == png
+    # {attach} puts the image next to the article that names it.
+    en = _social_images(parse(site / EN))
+    assert set(en.values()) == {f"{ORIGIN}/en/articles/quality-in-practice/diagram.png"}, en
+    assert (site / "en/articles/quality-in-practice/diagram.png").read_bytes() == png
+    assert _meta(parse(site / SV_ONLY), "og:image") == f"{ORIGIN}/theme/images/social.png"
 
 
 def test_home_pages_describe_the_organization(site):

@@ -65,6 +65,22 @@ def test_image_with_size_passes(content_copy, tmp_path):
     build_fixture(tmp_path / "out", path=content_copy)
 
 
+def test_image_metadata_naming_a_missing_file(content_copy, tmp_path):
+    edit(content_copy / SV_FILE, "Lang: sv\n", "Lang: sv\nImage: {static}/images/saknas.png\n")
+    assert (
+        "content/articles/sv/kvalitet.md: Image {static}/images/saknas.png: "
+        "no file images/saknas.png in the content folder"
+    ) in _seo_error(content_copy, tmp_path)
+
+
+def test_social_image_missing_from_the_output(content_copy, tmp_path):
+    edit(content_copy / SV_FILE, "Lang: sv\n", "Lang: sv\nImage: /images/saknas.png\n")
+    assert (
+        "artiklar/kvalitet-i-praktiken/index.html: "
+        "og:image http://127.0.0.1:8000/images/saknas.png is not in the output"
+    ) in _seo_error(content_copy, tmp_path)
+
+
 ORIGIN = "https://www.example.se"
 
 
@@ -139,6 +155,12 @@ def _pair(root, body):
         ('<IMG SRC="/logo.png" WIDTH="10" HEIGHT="10">', []),
         ('<img src="/logo.png" width="10">', ["image /logo.png has no width and height"]),
         ("<IMG SRC='/logo.png'>", ["image /logo.png has no width and height"]),
+        (f'<meta property="og:image" content="{ORIGIN}/en/a/">', []),
+        ('<meta property="og:image" content="https://cdn.example.com/a.png">', []),
+        (
+            f'<meta property="og:image" content="{ORIGIN}/gone.png">',
+            [f"og:image {ORIGIN}/gone.png is not in the output"],
+        ),
     ],
 )
 def test_links_anchors_and_images_in_any_markup(tmp_path, body, problems):

@@ -33,6 +33,8 @@ def check_site(output: Path, origin: str, default_lang: str, skip_prefixes=()) -
         titles[(facts.lang, facts.title.strip())].append(relative)
         for src in facts.images_without_size:
             problems.append(f"{relative}: image {src} has no width and height")
+        if facts.social_image and any(site.broken_links([facts.social_image], base)):
+            problems.append(f"{relative}: og:image {facts.social_image} is not in the output")
         problems += _check_alternates(site, relative, facts, default_lang)
         problems += (f"{relative}: {problem}" for problem in site.broken_links(facts.links, base))
     for (lang, title), pages in titles.items():

@@ -44,6 +44,7 @@ class PageFacts:
         self.lang = None
         self.description = None
         self.canonical = None
+        self.social_image = None
         self.alternates = {}
         self.links = []
         self.images_without_size = []
@@ -67,11 +68,12 @@ class PageFacts:
                     links.append(href)
             # Only a few <meta> and <link> tags matter: skip the others unparsed. A
             # value that matters holds its word unless it is written with entities,
-            # and a <meta> that matters has a name attribute.
+            # and a <meta> that matters has a name attribute, or is og:image.
             elif tag == "meta":
-                if ("description" in text or "robots" in text or "&" in text) and (
-                    "name" in text.lower()
-                ):
+                if (
+                    ("description" in text or "robots" in text or "&" in text)
+                    and "name" in text.lower()
+                ) or "og:image" in text:
                     self._tag(tag, _attributes(text))
             elif tag == "link":
                 if "canonical" in text or "alternate" in text or "&" in text:
@@ -86,6 +88,8 @@ class PageFacts:
             self.description = attrs.get("content", "").strip()
         elif tag == "meta" and attrs.get("name") == "robots":
             self.noindex = "noindex" in attrs.get("content", "")
+        elif tag == "meta" and attrs.get("property") == "og:image":
+            self.social_image = attrs.get("content")
         elif tag == "link" and attrs.get("rel") == "canonical":
             self.canonical = attrs.get("href")
         elif tag == "link" and attrs.get("rel") == "alternate" and attrs.get("hreflang"):

@@ -7,6 +7,7 @@ run in order through the output_steps plugin.
 from pelican import signals
 
 from .head import install_head_helpers
+from .images import link_images, resolve_images
 from .sitemap import record_page, start_recording
 
 
@@ -17,4 +18,6 @@ def begin_build(pelican):
 def register():
     signals.initialized.connect(begin_build)
     signals.generator_init.connect(install_head_helpers)
+    signals.article_generator_finalized.connect(link_images)
+    signals.all_generators_finalized.connect(resolve_images)
     signals.content_written.connect(record_page)
