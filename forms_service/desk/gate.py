@@ -81,7 +81,10 @@ def _before():
             response = jsonify({"ok": False, "message": "login required"})
             response.status_code = 401
             return response
-        return redirect(url_for("desk.auth.login", next=request.full_path.rstrip("?")))
+        # The full address as the browser sees it: behind gunicorn the app lives at /forms
+        # (script_root), and local_target only accepts paths under the desk's own URL.
+        target = request.script_root + request.full_path.rstrip("?")
+        return redirect(url_for("desk.auth.login", next=target))
     if request.method == "POST" and not csrf_ok():
         abort(400)
     return None

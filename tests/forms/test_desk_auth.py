@@ -13,6 +13,8 @@ from forms_service.desk.models import StaffUser
 from forms_service.models import utcnow
 
 WRONG = "Fel e-postadress eller lösenord, eller för många försök."
+# The app mounted at /forms, as gunicorn serves it (SCRIPT_NAME=/forms).
+PREFIXED = "http://localhost/forms/"
 
 
 def desk_rules(app):
@@ -181,3 +183,41 @@ def test_desk_pages_have_a_strict_content_security_policy(sqlite_app):
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert not re.search(r"<style|\sstyle=", html), path
         assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_login_under_the_forms_prefix_goes_back_to_the_page_asked_for(sqlite_app):
+    # Production mounts the app at /forms (gunicorn's SCRIPT_NAME): the `next` the gate
+    # sends must carry the prefix, or the login refuses it and lands on the lead list.
+    add_staff(sqlite_app)
+    client = sqlite_app.test_client()
+    asked = client.get("/admin/privacy", base_url=PREFIXED)
+    assert asked.status_code == 302
+    assert asked.location == "/forms/admin/login?next=/forms/admin/privacy"
+    html = client.get(unprefixed(asked.location), base_url=PREFIXED).get_data(as_text=True)
+    (next_field,) = re.findall(r'name="next"[^>]*value="([^"]*)"', html)
+    assert next_field == "/forms/admin/privacy"
+    answer = prefixed_log_in(client, next_field)
+    assert (answer.status_code, answer.location) == (303, "/forms/admin/privacy")
+    assert client.get(unprefixed(answer.location), base_url=PREFIXED).status_code == 200
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/forms/admin/",
+                                    "//evil.example/forms/admin/", "/\\evil.example/forms/admin/",
+                                    "/admin/privacy", "/forms/ebook/thanks"])
+def test_login_under_the_forms_prefix_never_redirects_off_the_desk(sqlite_app, target):
+    add_staff(sqlite_app)
+    answer = prefixed_log_in(sqlite_app.test_client(), target)
+    assert (answer.status_code, answer.location) == (303, "/forms/admin/")
+
+
+def unprefixed(location):
+    """A location the app sent (/forms/...) as the test client's path under PREFIXED."""
+    assert location.startswith("/forms/")
+    return location[len("/forms"):]
+
+
+def prefixed_log_in(client, next_target):
+    html = client.get("/admin/login", base_url=PREFIXED).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
+    return client.post("/admin/login", base_url=PREFIXED, data={
+        "email": STAFF, "password": PASSWORD, "next": next_target, "csrf_token": token})
