@@ -97,6 +97,9 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": 3600,
     "WTF_CSRF_SSL_STRICT": False,  # Origin/Referer are checked against SITE_URL instead.
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis down: count the limits in each process's memory (and warn) instead of 500s;
+    # Flask-Limiter goes back to Redis once it answers again. GET /ready warns meanwhile.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
     "WEBHOOK_TIMEOUT": 10,
     "DESK_PAGE_SIZE": 50,

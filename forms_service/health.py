@@ -59,17 +59,56 @@ def smtp_problem():
     return None
 
 
+# The Redis URL schemes of the limits library, and how redis-py spells them.
+REDIS_SCHEMES = {"redis": "redis", "rediss": "rediss", "redis+unix": "unix"}
+
+
+def limits_redis_url():
+    """The Redis the rate limits are kept in, as redis-py spells it; None without one."""
+    scheme, _, rest = (current_app.config["RATELIMIT_STORAGE_URI"] or "").partition("://")
+    if not current_app.config["RATELIMIT_ENABLED"] or scheme not in REDIS_SCHEMES:
+        return None
+    return f"{REDIS_SCHEMES[scheme]}://{rest}"
+
+
+def redis_problem(url):
+    """Why the Redis at url does not answer a PING (None when it does)."""
+    import redis
+
+    # A client of its own with short timeouts: the probe must answer even when Redis hangs.
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        client.close()
+    return None
+
+
 @bp.get("/ready")
 def ready():
-    """Ready for traffic: 503 without the database; SMTP down is only a warning (mail waits)."""
+    """Ready for traffic: 503 without the database; SMTP or Redis down is only a warning."""
     pending = _outbox_pending()
     if pending is None:
         return _answer({"ok": False, "database": "unavailable"}, 503)
     body = {"ok": True, "database": "ok", "outbox_pending": pending}
+    warnings = []
     problem = smtp_problem()
     if problem:
-        body.update(smtp="unreachable",
-                    warning=f"SMTP unreachable ({problem}); mail waits in the outbox")
+        body["smtp"] = "unreachable"
+        warnings.append(f"SMTP unreachable ({problem}); mail waits in the outbox")
     else:
         body["smtp"] = "ok" if current_app.config["SMTP_URL"] else "files"
+    redis_url = limits_redis_url()
+    problem = redis_url and redis_problem(redis_url)
+    if problem:
+        # Flask-Limiter falls back to memory (config.DEFAULTS): the limits still hold, but
+        # each process counts on its own until Redis answers again.
+        body["redis"] = "unreachable"
+        warnings.append(f"Redis unreachable ({problem}); rate limits are counted per process")
+    elif redis_url:
+        body["redis"] = "ok"
+    if warnings:
+        body["warning"] = "; ".join(warnings)
     return _answer(body, 200)

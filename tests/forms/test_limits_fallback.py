@@ -1,0 +1,63 @@
+"""Redis down: the rate limits fall back to each process's memory instead of answering 500."""
+
+import logging
+
+import pytest
+from desk_helpers import staff_client
+from forms_helpers import Signup, free_port, make_app
+from sqlalchemy import select
+
+from forms_service.db import db
+from forms_service.models import Lead
+
+
+@pytest.fixture
+def redis_down_app(tmp_path, ebook_source):
+    """Limits on, stored in a Redis nobody listens for (FORMS_RATELIMIT_STORAGE_URL)."""
+    # TESTING off: an error in the limiter is answered 500, as in production.
+    app = make_app(tmp_path, ebook_source, TESTING=False, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+                   RATELIMIT_PER_IP="10/minute", RATELIMIT_PER_EMAIL="2/minute")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_signups_are_stored_and_still_limited_while_redis_is_down(redis_down_app, caplog):
+    signup = Signup(redis_down_app.test_client())
+    with caplog.at_level(logging.WARNING, logger="forms_service"):
+        codes = [signup.json(email="same@example.com").status_code for _ in range(3)]
+    # The per-address limit (2/minute) holds, counted in this process's memory.
+    assert codes == [200, 200, 429]
+    with redis_down_app.app_context():
+        assert db.session.scalars(select(Lead.email)).all() == ["same@example.com"]
+    warnings = [r for r in caplog.records
+                if r.name == "forms_service.limits" and r.levelno == logging.WARNING]
+    assert warnings and "in-memory" in warnings[0].getMessage()
+
+
+def test_desk_login_works_while_redis_is_down(redis_down_app):
+    client = staff_client(redis_down_app)  # asserts the 303 of a successful login
+    assert client.get("/admin/leads").status_code == 200
+
+
+def test_ready_warns_when_the_limits_redis_is_down(redis_down_app):
+    response = redis_down_app.test_client().get("/ready")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["ok"], body["database"], body["smtp"], body["redis"]) == (
+        True, "ok", "files", "unreachable")
+    assert body["warning"].startswith("Redis unreachable (")
+    assert body["warning"].endswith("rate limits are counted per process")
+
+
+@pytest.mark.redis
+def test_ready_reports_the_limits_redis(tmp_path, ebook_source, redis_url):
+    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI=redis_url)
+    try:
+        body = app.test_client().get("/ready").get_json()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert (body["redis"], "warning" in body) == ("ok", False)
