@@ -115,16 +115,17 @@ class Availability:
         start = start.astimezone(UTC)
         if start <= now:
             return "past"
+        first, last = self.window(now)
+        # Before looking at the local day, which 9999-12-31T23:30Z does not have.
+        if start > last:
+            return "horizon"
         day = start.astimezone(self.zone).date()
         if self.is_closed(day):
             return "holiday"
         if start not in self.grid(day):
             return "off_grid"
-        first, last = self.window(now)
         if start < first:
             return "notice"
-        if start > last:
-            return "horizon"
         return None
 
 

@@ -54,7 +54,10 @@ class StartTime:
             moment = None
         if moment is None or moment.tzinfo is None:
             raise ValidationError(lazy("Please pick a time."))
-        form.start_utc = moment.astimezone(UTC)
+        try:
+            form.start_utc = moment.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+14:00 is before the calendar starts
+            raise ValidationError(lazy("Please pick a time.")) from None
 
 
 class BookingForm(ServiceForm):

@@ -57,6 +57,9 @@ def busy(start, end, exclude=None):
 
 def open_slots(availability, start, end, now):
     """The bookable Slots in [start, end)."""
+    first, last = availability.window(now)
+    # Only the window has slots; clamping also keeps the margins below inside the calendar.
+    start, end = max(start, first), min(end, last)
     margin = availability.meeting + availability.buffer
     return availability.free_slots(start, end, now, busy(start - margin, end + margin))
 

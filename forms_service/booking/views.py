@@ -1,7 +1,7 @@
 """The booking endpoints: free slots (JSON), the no-JavaScript form, and the booking itself."""
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 
@@ -29,12 +29,18 @@ def consent_text():
 
 
 def _moment(value, zone, end=False):
-    """A date (the start of that day, or of the next one for end) or an ISO 8601 time."""
+    """A date (the start of that day, or of the next one for end) or an ISO 8601 time, in UTC.
+
+    Raises ValueError for other text and OverflowError at the ends of the calendar
+    (the day after 9999-12-31, or 0001-01-01 in a zone east of UTC).
+    """
     if len(value) == 10:
         day = datetime.strptime(value, "%Y-%m-%d").date() + timedelta(days=1 if end else 0)
-        return datetime.combine(day, time(), tzinfo=zone)
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+        moment = datetime.combine(day, time(), tzinfo=zone)
+    else:
+        moment = datetime.fromisoformat(value)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
 
 
 @bp.get("/slots")
@@ -46,7 +52,7 @@ def slots():
         start = _moment(request.args["from"], rules.zone) if request.args.get("from") else moment
         end = (_moment(request.args["to"], rules.zone, end=True) if request.args.get("to")
                else moment + rules.horizon)
-    except ValueError:
+    except (ValueError, OverflowError):
         return json_answer(False, translate(
             "Please give from and to as dates (YYYY-MM-DD) or ISO 8601 times."), 400)
     items = [{"start": slot.start.astimezone(rules.zone).isoformat(),
@@ -79,8 +85,9 @@ def render_form(form, status, notice=None, first_day=None):
     rules = availability()
     days_shown = 14
     today = now().astimezone(rules.zone).date()
-    first_day = max(first_day or today, today)
     last_day = (now() + rules.horizon).astimezone(rules.zone).date()
+    # A first day outside the window (?from=9999-12-31) shows the window's first or last page.
+    first_day = max(min(first_day or today, last_day - timedelta(days=days_shown - 1)), today)
     zone = zone_or_home(HOME_ZONE)
     if not form.ts.data:
         form.ts.data = start_stamp()

@@ -1,5 +1,6 @@
 """POST /booking and GET /booking/slots on SQLite and PostgreSQL: answers, rules, guards."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -41,7 +42,12 @@ def test_slots_default_to_the_whole_horizon_after_the_notice(bapp):
     assert max(days) == "2026-04-30"  # 42 days ahead (1 May is a holiday)
 
 
-@pytest.mark.parametrize("query", ["from=yesterday", "from=2026-03-27&to=30 March"])
+@pytest.mark.parametrize("query", [
+    "from=yesterday", "from=2026-03-27&to=30 March",
+    # Dates at the ends of the calendar: the day after, or the instant in UTC, is out of range.
+    "to=9999-12-31", "from=0001-01-01", "from=0001-01-01T00:00:00%2B14:00",
+    "to=9999-12-31T23:00:00-14:00",
+])
 def test_bad_slot_ranges_are_refused(bapp, query):
     answer = bapp.test_client().get("/booking/slots?lang=en&" + query)
     assert answer.status_code == 400
@@ -88,6 +94,9 @@ def test_a_taken_time_is_409_with_a_localized_message(visitor, lang):
     ("2026-05-04T09:00:00+02:00", "Please pick a time within the next 42 days."),
     ("2026-03-30T09:00:00", "Please pick a time."),
     ("next monday", "Please pick a time."),
+    ("0001-01-01T00:00:00+14:00", "Please pick a time."),
+    ("9999-12-31T23:00:00-14:00", "Please pick a time."),
+    ("9999-12-31T23:30:00Z", "Please pick a time within the next 42 days."),
     ("", "Please pick a time."),
 ])
 def test_times_we_do_not_offer_are_422(bapp, visitor, start, message):
@@ -209,8 +218,6 @@ def test_the_database_refuses_overlaps_even_off_the_grid(bapp, visitor):
 # The no-JavaScript form, with Post/Redirect/Get.
 
 def _form_token(client, lang="en"):
-    import re
-
     page = client.get(f"/booking?lang={lang}").get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1), page
 
@@ -226,6 +233,19 @@ def test_the_form_page_lists_free_times_as_radio_buttons(bapp):
     assert "2026-04-03T" not in page  # Good Friday
     later = client.get("/booking?lang=sv&from=2026-04-03").get_data(as_text=True)
     assert 'value="2026-04-07T09:00:00+02:00"' in later
+
+
+@pytest.mark.parametrize("first_day, first, last", [
+    # The last 14 days of the window (it ends on 1 May, a holiday).
+    ("9999-12-31", "2026-04-20T09:00:00+02:00", "2026-04-30T15:00:00+02:00"),
+    # From today, where the notice leaves Monday first.
+    ("0001-01-01", "2026-03-23T09:00:00+01:00", "2026-04-02T15:00:00+02:00"),
+])
+def test_the_form_page_keeps_odd_dates_in_the_booking_window(bapp, first_day, first, last):
+    answer = bapp.test_client().get(f"/booking?lang=en&from={first_day}")
+    assert answer.status_code == 200
+    times = re.findall(r'name="start" value="([^"]+)"', answer.get_data(as_text=True))
+    assert (times[0], times[-1]) == (first, last)
 
 
 def test_the_plain_form_books_and_redirects(bapp):

@@ -95,6 +95,7 @@ NOW = utc(2026, 3, 20, 12, 0)  # Friday 13:00 in Stockholm
     (utc(2026, 3, 23, 8, 0), None),               # Monday 09:00, CET
     (utc(2026, 5, 1, 7, 0), "holiday"),
     (utc(2026, 5, 4, 7, 0), "horizon"),           # 45 days ahead
+    (utc(9999, 12, 31, 23, 30), "horizon"),       # already year 10000 in Stockholm
     (utc(2026, 3, 30, 7, 0), None),               # Monday 09:00, CEST
 ])
 def test_problem_names_why_a_start_is_refused(start, problem):
