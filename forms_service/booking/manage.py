@@ -34,7 +34,7 @@ def _page(booking, token, status=200, notice=None, move_form=None):
     zone = zone_or_home(booking.time_zone)
     today = now().astimezone(rules.zone).date()
     move_form = move_form or MoveForm()
-    state = ("cancelled" if booking.status != CONFIRMED
+    state = ("moved" if booking.replaced_by else "cancelled" if booking.status != CONFIRMED
              else "past" if has_started(booking, now()) else "open")
     days = slot_days(rules, today, 14, zone, g.lang) if state == "open" else []
     return render_template(

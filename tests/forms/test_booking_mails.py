@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from booking_helpers import Visitor, bapp, booking_app, bookings  # noqa: F401
+from booking_helpers import CSRF, Visitor, bapp, booking_app, bookings, manage_url  # noqa: F401
 from forms_helpers import SITE, pending_mail, wait_for
 from icalendar import Calendar
 from sqlalchemy import select
@@ -147,6 +147,26 @@ def test_the_signed_link_moves_the_meeting(bapp, booked):
     assert sorted(kinds) == sorted([
         "Your meeting with Normkraft is cancelled", "Möte avbokat: Ek AB",
         "Your meeting with Normkraft is booked", "Nytt möte bokat: Ek AB"])
+
+
+MOVED = {"sv": "Mötet har flyttats. Den nya tiden står i inbjudan vi skickade till dig.",
+         "en": "This meeting has been moved. The new time is in the invitation we sent you."}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_old_link_after_a_move_says_the_meeting_was_moved(bapp, lang):
+    client = bapp.test_client()
+    assert Visitor(client).book(lang=lang).status_code == 200
+    link = manage_url(bapp, 1)
+    token = CSRF.findall(client.get(link).get_data(as_text=True))[-1]
+    answer = client.post(link + "/move", data={"csrf_token": token,
+                                               "start": "2026-03-31T09:00:00+02:00"},
+                         headers={"Origin": SITE})
+    assert answer.status_code == 303
+    page = client.get(link).get_data(as_text=True)
+    assert MOVED[lang] in page
+    assert "/booking?lang=" not in page  # no "Book a new meeting"
+    assert 'name="start"' not in page
 
 
 def test_moving_to_a_taken_time_keeps_the_meeting(bapp, booked):
