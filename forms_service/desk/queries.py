@@ -4,7 +4,9 @@ import re
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, func, literal, or_, select, true, union
+from sqlalchemy import String, and_, false, func, literal, or_, select, true, union
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..booking.forms import TOPICS
 from ..booking.models import Booking
@@ -15,6 +17,7 @@ LEAD_STATUSES = ("confirmed", "unconfirmed")
 # Article slugs spell the standards with a hyphen: /en/iso-27001-information-security/.
 STANDARDS = tuple((key, label) for key, label in TOPICS if key.startswith("iso"))
 _SLUG = re.compile(r"iso-?(\d{4,5})")
+_STANDARD_KEY = re.compile(r"iso(\d{4,5})")
 
 LEAD_COLUMNS = (Lead.id, Lead.created_at, Lead.name, Lead.email, Lead.language, Lead.page_url,
                 Lead.referrer, Lead.utm_source, Lead.utm_medium, Lead.utm_campaign,
@@ -30,6 +33,53 @@ def standard_of(url):
     """The standard an article is about, from its address ("iso27001"), or None."""
     match = _SLUG.search(urlsplit(url or "").path)
     return f"iso{match.group(1)}" if match else None
+
+
+def bare_address(url):
+    """url without its query string and fragment: the article a lead came from."""
+    return url.split("#", 1)[0].split("?", 1)[0]
+
+
+class bare_url(FunctionElement):
+    """bare_address() in SQL, on SQLite and PostgreSQL: bare_url(Lead.page_url)."""
+
+    # page_url is stored whole (the UTM fields come from it); the desk groups by article.
+
+    type = String()
+    name = "bare_url"
+    inherit_cache = True
+
+
+@compiles(bare_url)
+def _bare_url(element, compiler, **kw):
+    # SQLite: the text before the first "?" or "#" (a fragment may hold a "?"): "#" becomes
+    # "?", and a "?" appended for instr() makes sure there is one.
+    (url,) = element.clauses
+    marked = func.replace(url, "#", "?", type_=String)
+    return compiler.process(func.substr(marked, 1, func.instr(marked.concat("?"), "?") - 1),
+                            **kw)
+
+
+@compiles(bare_url, "postgresql")
+def _bare_url_postgresql(element, compiler, **kw):
+    (url,) = element.clauses
+    return compiler.process(func.split_part(func.replace(url, "#", "?"), "?", 1), **kw)
+
+
+def _about_standard(url, key):
+    """url's address names the standard key ("iso14001") with exactly its number.
+
+    As standard_of() reads it (iso-14001 or iso14001 in the address), but the whole number:
+    a "-" or "/" or the end of the address follows it, so iso1400 does not match iso-14001.
+    """
+    match = _STANDARD_KEY.fullmatch(key or "")
+    if match is None:
+        return false()
+    # Lower case, one spelling (iso14001) and a "/" at the end: two patterns cover it all.
+    address = func.replace(func.lower(bare_url(url)).concat("/"), "iso-", "iso", type_=String)
+    number = f"iso{match.group(1)}"
+    return or_(address.contains(number + "-", autoescape=True),
+               address.contains(number + "/", autoescape=True))
 
 
 def _day_range(column, filters):
@@ -52,10 +102,9 @@ def lead_query(filters, columns=LEAD_COLUMNS):
     if filters.get("language"):
         conditions.append(Lead.language == filters["language"])
     if filters.get("standard"):
-        key = filters["standard"]
-        conditions.append(Lead.page_url.icontains(f"{key[:3]}-{key[3:]}", autoescape=True))
+        conditions.append(_about_standard(Lead.page_url, filters["standard"].lower()))
     if filters.get("source"):
-        conditions.append(Lead.page_url == filters["source"])
+        conditions.append(bare_url(Lead.page_url) == bare_address(filters["source"]))
     if filters.get("status") == "confirmed":
         conditions.append(Lead.confirmed_at.is_not(None))
     elif filters.get("status") == "unconfirmed":
@@ -75,7 +124,7 @@ def booking_query(filters, columns=BOOKING_COLUMNS):
         conditions.append((literal(",") + Booking.topics + ",").contains(
             f",{filters['standard']},", autoescape=True))
     if filters.get("source"):
-        conditions.append(Booking.page_url == filters["source"])
+        conditions.append(bare_url(Booking.page_url) == bare_address(filters["source"]))
     if filters.get("status"):
         conditions.append(FOLLOW_UP_STATUS == filters["status"])
     if filters.get("q"):
@@ -86,11 +135,12 @@ def booking_query(filters, columns=BOOKING_COLUMNS):
 
 
 def source_pages(session, limit=200):
-    """The distinct pages leads and bookings came from, for the source filter."""
-    pages = union(select(Lead.page_url).where(Lead.page_url.is_not(None)),
-                  select(Booking.page_url).where(Booking.page_url.is_not(None))).subquery()
-    return list(session.scalars(select(pages.c.page_url).order_by(pages.c.page_url)
-                                .limit(limit)))
+    """The distinct pages leads and bookings came from (bare addresses), for the filter."""
+    pages = union(
+        select(bare_url(Lead.page_url).label("page")).where(Lead.page_url.is_not(None)),
+        select(bare_url(Booking.page_url).label("page")).where(Booking.page_url.is_not(None)),
+    ).subquery()
+    return list(session.scalars(select(pages.c.page).order_by(pages.c.page).limit(limit)))
 
 
 def emails_with_bookings(session, emails):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from forms_service.db import db
 from forms_service.desk.models import FollowUp
-from forms_service.models import utcnow
+from forms_service.models import Lead, utcnow
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SHORT_XSS = "<img src=x onerror=alert(1)>"  # for columns of 40 characters
@@ -68,6 +68,66 @@ def test_bookings_list_filters_and_search(app, desk):
     assert shown(status="contacted") == ["Xena"]
     assert shown(status="new") == ["Yngve"]
     assert shown(language="en") == ["Yngve"]
+
+
+ARTICLE = "http://localhost/en/iso-27001-information-security/"
+
+
+def source_options(html):
+    soup = BeautifulSoup(html, "lxml")
+    return [option["value"] for option in soup.select("select[name=source] option")
+            if option["value"]]
+
+
+def test_source_filter_keeps_an_article_together_whatever_its_query(app, desk):
+    # Campaign links add UTM parameters (and readers fragments) to the article's address:
+    # the lead keeps its whole page_url, the filter and its list go by the bare address.
+    add_lead(app, email="a@example.com", name="Plain", page_url=ARTICLE)
+    add_lead(app, email="b@example.com", name="Linkedin",
+             page_url=ARTICLE + "?utm_source=linkedin&utm_campaign=q3")
+    add_lead(app, email="c@example.com", name="Anchor", page_url=ARTICLE + "#download")
+    add_lead(app, email="d@example.com", name="Both", page_url=ARTICLE + "?utm_source=x#top")
+    add_lead(app, email="e@example.com", name="Other",
+             page_url="http://localhost/en/iso-14001-environmental-management/?utm_source=x")
+    add_booking(app, email="f@example.com", name="Booker", page_url=ARTICLE + "?utm_medium=mail")
+    add_booking(app, email="g@example.com", name="Elsewhere", page_url="http://localhost/boka/",
+                consultant="erik")
+
+    def shown(path, **query):
+        return sorted(names(desk.get(path, query_string=query).get_data(as_text=True)))
+
+    assert shown("/admin/leads", source=ARTICLE) == ["Anchor", "Both", "Linkedin", "Plain"]
+    # An address copied with its query string still means the article.
+    assert shown("/admin/leads", source=ARTICLE + "?utm_source=linkedin") == [
+        "Anchor", "Both", "Linkedin", "Plain"]
+    assert shown("/admin/bookings", source=ARTICLE) == ["Booker"]
+    assert source_options(desk.get("/admin/leads").get_data(as_text=True)) == [
+        "http://localhost/boka/", "http://localhost/en/iso-14001-environmental-management/",
+        ARTICLE]
+    with app.app_context():
+        stored = db.session.scalars(select(Lead.page_url).where(Lead.name == "Linkedin")).one()
+    assert stored == ARTICLE + "?utm_source=linkedin&utm_campaign=q3"
+
+
+def test_lead_standard_filter_matches_whole_standards_only(app, desk):
+    add_lead(app, email="a@example.com", name="Fourteen",
+             page_url="http://localhost/iso-14001-miljoledning/")
+    add_lead(app, email="b@example.com", name="Slash", page_url="http://localhost/en/iso-14001/")
+    add_lead(app, email="c@example.com", name="Upper", page_url="http://localhost/ISO-14001-X/")
+    add_lead(app, email="d@example.com", name="Campaign",
+             page_url="http://localhost/om-oss/?utm_campaign=iso-14001-launch#iso-14001-x")
+    add_lead(app, email="e@example.com", name="Nine",
+             page_url="http://localhost/skillnaden-mellan-iso-9000-och-iso-9001/")
+
+    def shown(**query):
+        return sorted(names(desk.get("/admin/leads", query_string=query).get_data(as_text=True)))
+
+    assert shown(standard="iso14001") == ["Fourteen", "Slash", "Upper"]
+    assert shown(standard="iso1400") == []
+    assert shown(standard="iso140") == []
+    assert shown(standard="iso9001") == ["Nine"]
+    assert shown(standard="iso900") == []
+    assert shown(standard="100%") == []
 
 
 def test_lead_and_booking_with_one_address_are_one_person(app, desk):
