@@ -18,6 +18,7 @@ from .messages import SUCCESS, TAKEN, problem_message
 from .reserve import SlotProblem, SlotTaken, open_slots, reserve
 
 log = logging.getLogger(__name__)
+DAYS_SHOWN = 14  # days per page of the no-JavaScript time list
 CONSENT_MSGID = ("I agree that Normkraft stores the details I give here to arrange the "
                  "meeting, as described in the")
 
@@ -69,37 +70,61 @@ def _form_errors(form):
 
 
 def slot_days(rules, first_day, days, zone, language, chosen=None):
-    """[(day label, [(value, time label, checked)])] for the no-JavaScript form."""
+    """[(day label, [(value, time label, checked)])]; chosen is an aware start or None."""
     start = datetime.combine(first_day, time(), tzinfo=rules.zone)
     grouped = {}
     for slot in open_slots(rules, start, start + timedelta(days=days), now()):
         value = slot.start.astimezone(rules.zone).isoformat()
         label = "{}–{}".format(clock(slot.start, zone, language), clock(slot.end, zone, language))
         day = slot.start.astimezone(zone).date()
-        grouped.setdefault(day, []).append((value, label, value == chosen))
+        grouped.setdefault(day, []).append((value, label, slot.start == chosen))
     return [(day_label(day, g.lang), times) for day, times in grouped.items()]
+
+
+def requested_day():
+    """The date in ?from=YYYY-MM-DD, or None."""
+    try:
+        return datetime.strptime(request.args.get("from", ""), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def slot_page(zone, first_day=None, chosen=None):
+    """One page of the no-JavaScript time list: {"days", "earlier", "later"}.
+
+    The page starts on first_day (?from=); without it, on the page holding chosen (an
+    aware start, checked in the list), else today. earlier and later are the first days
+    of the neighbouring pages, or None at the ends of the booking window.
+    """
+    rules, moment = availability(), now()
+    today = moment.astimezone(rules.zone).date()
+    last_day = (moment + rules.horizon).astimezone(rules.zone).date()
+    if first_day is None and chosen is not None:
+        # Earlier/Later step DAYS_SHOWN days from today: redraw the page the time was on.
+        # Clamped first, as 9999-12-31T23:30Z has no date in Stockholm.
+        day = min(max(chosen, moment), moment + rules.horizon).astimezone(rules.zone).date()
+        first_day = today + timedelta(days=(day - today).days // DAYS_SHOWN * DAYS_SHOWN)
+    # A first day outside the window (?from=9999-12-31) shows the window's first or last page.
+    first_day = max(min(first_day or today, last_day - timedelta(days=DAYS_SHOWN - 1)), today)
+    later = first_day + timedelta(days=DAYS_SHOWN)
+    return {
+        "days": slot_days(rules, first_day, DAYS_SHOWN, zone, g.lang, chosen),
+        "earlier": (first_day - timedelta(days=DAYS_SHOWN)).isoformat() if first_day > today
+        else None,
+        "later": later.isoformat() if later <= last_day else None,
+    }
 
 
 def render_form(form, status, notice=None, first_day=None):
     """The server-rendered booking form: slots as radio buttons, errors next to fields."""
-    rules = availability()
-    days_shown = 14
-    today = now().astimezone(rules.zone).date()
-    last_day = (now() + rules.horizon).astimezone(rules.zone).date()
-    # A first day outside the window (?from=9999-12-31) shows the window's first or last page.
-    first_day = max(min(first_day or today, last_day - timedelta(days=days_shown - 1)), today)
     zone = zone_or_home(HOME_ZONE)
     if not form.ts.data:
         form.ts.data = start_stamp()
-    later = first_day + timedelta(days=days_shown)
     return render_template(
         "booking/form.html", form=form, lang=g.lang, notice=notice, errors=_form_errors(form),
-        days=slot_days(rules, first_day, days_shown, zone, g.lang, form.start.data),
         zone_key=zone.key, zone_label=zone_name(zone, g.lang), topics=TOPICS,
         privacy_url=site_link("/en/privacy-policy/"),
-        later=later.isoformat() if later <= last_day else None,
-        earlier=(first_day - timedelta(days=days_shown)).isoformat() if first_day > today
-        else None,
+        **slot_page(zone, first_day, form.start_utc),
     ), status, {"Cache-Control": "no-store"}
 
 
@@ -107,12 +132,8 @@ def render_form(form, status, notice=None, first_day=None):
 def form_page():
     """The booking form for readers without JavaScript (?lang=, ?from=YYYY-MM-DD)."""
     g.lang = pick_language(request.args.get("lang"))
-    try:
-        first_day = datetime.strptime(request.args.get("from", ""), "%Y-%m-%d").date()
-    except ValueError:
-        first_day = None
     form = BookingForm(lang=g.lang, formdata=None)
-    return render_form(form, 200, first_day=first_day)
+    return render_form(form, 200, first_day=requested_day())
 
 
 def _success():
@@ -165,7 +186,6 @@ def create():
         return _refuse(form, 422, translate("Please correct the marked fields."),
                        {"start": [message]})
     except SlotTaken:
-        form.start.data = None
         return _refuse(form, 409, translate(TAKEN), {"start": [translate(TAKEN)]})
     return _success()
 

@@ -260,17 +260,34 @@ def test_the_plain_form_books_and_redirects(bapp):
     assert len(bookings(bapp)) == 1
 
 
-def test_the_plain_form_shows_errors_and_keeps_values(bapp):
+@pytest.mark.parametrize("start", [
+    "2026-03-30T09:00:00+02:00",
+    "2026-04-20T09:00:00+02:00",  # a month ahead: the redrawn page is the one it was on
+])
+def test_the_plain_form_shows_errors_and_keeps_values(bapp, start):
     client = bapp.test_client()
     token, _ = _form_token(client)
-    fields = Visitor(client).fields(lang="en", csrf_token=token, phone="12", company="Ek AB")
+    fields = Visitor(client).fields(lang="en", csrf_token=token, phone="12", company="Ek AB",
+                                    start=start)
     answer = client.post("/booking", data=fields, headers={"Origin": SITE})
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
     assert "Please enter a valid phone number." in page
     assert 'value="Ek AB"' in page
-    assert 'value="2026-03-30T09:00:00+02:00" required checked' in page
+    assert f'value="{start}" required checked' in page
     assert bookings(bapp) == []
+
+
+def test_the_plain_form_with_a_time_at_the_end_of_the_calendar_is_422(bapp):
+    client = bapp.test_client()
+    token, _ = _form_token(client)
+    fields = Visitor(client).fields(lang="en", csrf_token=token, start="9999-12-31T23:30:00Z")
+    answer = client.post("/booking", data=fields, headers={"Origin": SITE})
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "Please pick a time within the next 42 days." in page
+    assert 'value="2026-04-30T15:00:00+02:00"' in page  # the window's last page
+    assert not re.search(r'name="start" value="[^"]+" required checked', page)
 
 
 def test_the_plain_form_on_a_taken_time_is_409_with_fresh_times(bapp):
