@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import current_app, url_for
@@ -208,6 +209,17 @@ class OutboxThread:
         self.thread.join(timeout)
 
 
+def echo_database():
+    """Name the database a command works on, as its first line (stderr, password hidden)."""
+    # Without /etc/normkraft/forms.env a command quietly uses a new SQLite file in
+    # instance/ and "succeeds" there: this line lets the operator see the wrong target.
+    line = f"database: {db.engine.url.render_as_string(hide_password=True)}"
+    default = f"sqlite:///{Path(current_app.instance_path) / 'forms.sqlite3'}"
+    if current_app.config["SQLALCHEMY_DATABASE_URI"] == default:
+        line += " (the built-in default: FORMS_DATABASE_URL is not set)"
+    click.echo(line, err=True)
+
+
 outbox_cli = AppGroup("outbox", help="Send the queued mail.")
 
 
@@ -215,6 +227,7 @@ outbox_cli = AppGroup("outbox", help="Send the queued mail.")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
 def run_command(once):
     """Run the outbox worker (production: one or more of these next to the web app)."""
+    echo_database()
     app = current_app._get_current_object()
     if once:
         with app.test_request_context(base_url=_forms_base_url(app)):

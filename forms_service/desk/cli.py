@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..outbox import echo_database
 from .digest import queue_digest
 from .passwords import UserError, create_user
 from .privacy import erase_person, export_person, purge_unconfirmed
@@ -21,6 +22,7 @@ digest_cli = AppGroup("digest", help="The daily digest for sales.")
 @click.password_option(help="Asked for when not given (never put it in shell history).")
 def create_command(email, password):
     """Create a staff user who can log in to /forms/admin/."""
+    echo_database()
     try:
         user = create_user(email, password)
     except UserError as exc:
@@ -32,6 +34,7 @@ def create_command(email, password):
 @click.argument("email")
 def erase_command(email):
     """Erase every lead, booking and message of EMAIL."""
+    echo_database()
     counts = erase_person(email, actor="cli")
     click.echo("erased {leads} leads, {bookings} bookings, {messages} messages".format(**counts))
 
@@ -40,6 +43,7 @@ def erase_command(email):
 @click.argument("email")
 def export_command(email):
     """Print everything stored about EMAIL as JSON."""
+    echo_database()
     json.dump(export_person(email), sys.stdout, ensure_ascii=False, indent=2)
     click.echo()
 
@@ -48,7 +52,8 @@ def export_command(email):
 @click.option("--days", type=click.IntRange(min=1), default=None,
               help="Age in days (default: FORMS_RETENTION_DAYS).")
 def purge_command(days):
-    """Erase unconfirmed leads that last asked more than N days ago (run daily from cron)."""
+    """Erase unconfirmed leads that last asked more than N days ago (normkraft-purge.timer)."""
+    echo_database()
     days = days or current_app.config["RETENTION_DAYS"]
     counts = purge_unconfirmed(days)
     click.echo(f"purged {counts['leads']} unconfirmed leads older than {days} days")
@@ -57,5 +62,6 @@ def purge_command(days):
 @digest_cli.command("send")
 def send_command():
     """Queue the daily digest for FORMS_SALES_EMAIL (the outbox worker sends it)."""
+    echo_database()
     queue_digest()
     click.echo(f"digest queued for {current_app.config['SALES_EMAIL']}")

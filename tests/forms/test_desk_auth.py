@@ -155,7 +155,7 @@ def test_cli_creates_a_user_who_can_log_in(sqlite_app):
         args=["users", "create", "--email", "Sales@Normkraft.se"],
         input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith("created sales@normkraft.se")
+    assert result.stdout.strip().endswith("created sales@normkraft.se")
     assert log_in(sqlite_app.test_client(), email="sales@normkraft.se").status_code == 303
 
 
@@ -169,7 +169,7 @@ def test_cli_refuses_bad_users(sqlite_app, email, password, message):
     result = sqlite_app.test_cli_runner().invoke(
         args=["users", "create", "--email", email, "--password", password])
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: {message}"
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
 
 
 def test_desk_pages_have_a_strict_content_security_policy(sqlite_app):

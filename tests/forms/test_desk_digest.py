@@ -25,7 +25,7 @@ def test_digest_mails_new_leads_and_coming_meetings(app, smtp_server):
                 ends_at=utcnow() + timedelta(days=30, hours=1),
                 blocked_until=utcnow() + timedelta(days=30, hours=2))
     result = app.test_cli_runner().invoke(args=["digest", "send"])
-    assert result.output.strip() == "digest queued for saljare@normkraft.se"
+    assert result.stdout.strip() == "digest queued for saljare@normkraft.se"
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage.kind)).all() == ["digest"]
     assert pending_mail(app) == (1, 0)

@@ -95,7 +95,7 @@ def test_erasure_log_lines_hold_no_personal_data(app, person):
         logger.setLevel(level)
         logger.filters = filters
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "erased 1 leads, 1 bookings, 3 messages"
+    assert result.stdout.strip() == "erased 1 leads, 1 bookings, 3 messages"
     assert traces(app, TARGET) == []
     assert len(records) == 1
     line = records[0].getMessage()
@@ -132,7 +132,7 @@ def test_export_everything_about_one_person(app, person):
     assert len(data["webhook_deliveries"]) == 2
     assert "keep@example.com" not in json.dumps(data)
     cli = app.test_cli_runner().invoke(args=["privacy", "export", TARGET])
-    assert json.loads(cli.output)["leads"][0]["email"] == TARGET
+    assert json.loads(cli.stdout)["leads"][0]["email"] == TARGET
 
 
 def test_retention_purges_old_unconfirmed_leads_only(app):
@@ -145,12 +145,12 @@ def test_retention_purges_old_unconfirmed_leads_only(app):
     add_lead(app, email="new@example.com")
     app.config["RETENTION_DAYS"] = 30
     result = app.test_cli_runner().invoke(args=["privacy", "purge"])
-    assert result.output.strip() == "purged 1 unconfirmed leads older than 30 days"
+    assert result.stdout.strip() == "purged 1 unconfirmed leads older than 30 days"
     assert traces(app, "old@example.com") == []
     for kept in ("confirmed@", "asked-again@", "new@"):
         assert traces(app, kept)
     result = app.test_cli_runner().invoke(args=["privacy", "purge", "--days", "1"])
-    assert result.output.strip() == "purged 1 unconfirmed leads older than 1 days"
+    assert result.stdout.strip() == "purged 1 unconfirmed leads older than 1 days"
     with app.app_context():
         assert [(e.reason, e.leads, e.email_hash) for e in db.session.scalars(
             select(Erasure).order_by(Erasure.id))] == [("retention", 1, None)] * 2
@@ -164,7 +164,7 @@ def test_purge_refuses_a_bad_age(sqlite_app):
 
 def test_erasure_of_an_unknown_address_is_logged_too(app):
     result = app.test_cli_runner().invoke(args=["privacy", "erase", "nobody@example.com"])
-    assert result.output.strip() == "erased 0 leads, 0 bookings, 0 messages"
+    assert result.stdout.strip() == "erased 0 leads, 0 bookings, 0 messages"
     with app.app_context():
         erasure = db.session.scalars(select(Erasure)).one()
         assert (erasure.leads, erasure.bookings, erasure.messages) == (0, 0, 0)

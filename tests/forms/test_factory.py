@@ -144,4 +144,4 @@ def test_cli_runs_the_outbox_once(app, signup):
     app.config["SERVER_NAME"] = None
     result = app.test_cli_runner().invoke(args=["outbox", "run", "--once"])
     assert result.exception is None, result.exception
-    assert result.output.strip() == "sent 1, failed 0"
+    assert result.stdout.strip() == "sent 1, failed 0"
