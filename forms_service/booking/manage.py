@@ -14,7 +14,7 @@ from .messages import CHANGED, TAKEN, problem_message
 from .models import CONFIRMED, Booking
 from .reserve import BookingChanged, SlotProblem, SlotTaken, cancel, has_started, reserve
 from .tokens import read_manage_token
-from .views import slot_days
+from .views import requested_day, slot_page
 
 
 def _booking_from(token):
@@ -29,27 +29,24 @@ def _booking_from(token):
     return booking, None
 
 
-def _page(booking, token, status=200, notice=None, move_form=None):
-    rules = availability()
+def _page(booking, token, status=200, notice=None, move_form=None, first_day=None):
     zone = zone_or_home(booking.time_zone)
-    today = now().astimezone(rules.zone).date()
     move_form = move_form or MoveForm()
     state = ("moved" if booking.replaced_by else "cancelled" if booking.status != CONFIRMED
              else "past" if has_started(booking, now()) else "open")
-    days = slot_days(rules, today, 14, zone, g.lang) if state == "open" else []
+    times = slot_page(zone, first_day, move_form.start_utc) if state == "open" else {}
     return render_template(
         "booking/manage.html", lang=g.lang, booking=booking, token=token, state=state,
-        notice=notice, cancel_form=CancelForm(), move_form=move_form, days=days,
-        zone_key=zone.key,
-        when=when(as_utc(booking.starts_at), as_utc(booking.ends_at), g.lang, zone),
+        notice=notice, cancel_form=CancelForm(), move_form=move_form, zone_key=zone.key,
+        when=when(as_utc(booking.starts_at), as_utc(booking.ends_at), g.lang, zone), **times,
     ), status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/manage/<token>")
 def manage(token):
-    """Show the meeting with buttons to cancel it or pick another time."""
+    """Show the meeting with buttons to cancel it or pick another time (?from=YYYY-MM-DD)."""
     booking, problem = _booking_from(token)
-    return problem or _page(booking, token)
+    return problem or _page(booking, token, first_day=requested_day())
 
 
 @bp.post("/manage/<token>/cancel")

@@ -169,6 +169,24 @@ def test_the_old_link_after_a_move_says_the_meeting_was_moved(bapp, lang):
     assert 'name="start"' not in page
 
 
+def test_the_signed_link_pages_through_the_whole_horizon(bapp, booked):
+    client, visitor, _ = booked
+    link = manage_link(visitor)
+    first = client.get(link).get_data(as_text=True)
+    assert 'value="2026-04-20T09:00:00+02:00"' not in first
+    assert f'<a href="{link}?from=2026-04-03">Later times</a>' in first
+    page = client.get(link + "?from=2026-04-17").get_data(as_text=True)
+    assert 'value="2026-04-20T09:00:00+02:00"' in page
+    assert f'<a href="{link}?from=2026-04-03">Earlier times</a>' in page
+    answer = client.post(link + "/move", data={"csrf_token": CSRF.findall(page)[-1],
+                                               "start": "2026-04-20T09:00:00+02:00"},
+                         headers={"Origin": SITE})
+    assert answer.status_code == 303
+    old, new = bookings(bapp)
+    assert (old.status, new.status, new.starts_at) == (
+        "cancelled", "confirmed", datetime(2026, 4, 20, 7, 0))
+
+
 def test_moving_to_a_taken_time_keeps_the_meeting(bapp, booked):
     client, visitor, _ = booked
     assert Visitor(bapp.test_client()).book(
