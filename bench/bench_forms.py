@@ -1,7 +1,9 @@
 """Benchmark the e-book signup under gunicorn (2 workers) on SQLite and PostgreSQL.
 
-Compares with a bare Flask POST handler on the same server. Prints a table:
-throughput at full load, p50/p99 at a steady 100 signups/s, and 2xx answers vs. rows.
+Compares with a bare Flask POST handler on the same server, and with the signup whose
+database write is skipped (bench/skip_write_app.py), which shows what the write costs.
+Prints a table: throughput at full load, p50/p99 at a steady 100 signups/s, 2xx answers
+vs. rows, and the CPU time per request of the workers and of PostgreSQL.
 Rate limits are off here (they are not the write path being measured); the service logs
 one JSON line per request, as in production, into a file.
 BENCH_ROUNDS (3) and BENCH_SECONDS (5) set how many full-load runs each server gets.
@@ -21,7 +23,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
-from worker_connections import spread
+from cpu_time import cpu_seconds, pids_named
+from worker_connections import spread, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -199,6 +202,16 @@ def forms_env(tmp, db_url, site):
     return env
 
 
+def _postgres_cpu():
+    """{pid: CPU seconds} of every PostgreSQL process on this machine."""
+    return {pid: cpu_seconds([pid]) for pid in pids_named("postgres")}
+
+
+def _used(before, after):
+    """CPU seconds used between two _postgres_cpu() readings (new backends from zero)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 class Server:
     """One gunicorn server under test, its logs in a file."""
 
@@ -210,11 +223,17 @@ class Server:
         self.proc = start(app_spec, env(self.site) if callable(env) else env, self.port, cwd,
                           self.log)
         self.rates, self.ok, self.latencies = [], 0, []
+        self.worker_ms, self.postgres_ms = [], []  # CPU per request, per round
 
     def full_load(self):
-        rate, ok, _ = full_load(self.proc, self.port, self.site)
+        workers = worker_pids(self.proc.pid)
+        before = cpu_seconds(workers), _postgres_cpu()
+        rate, ok, results = full_load(self.proc, self.port, self.site)
+        after = cpu_seconds(workers), _postgres_cpu()
         self.rates.append(rate)
         self.ok += ok
+        self.worker_ms.append(1000 * (after[0] - before[0]) / max(1, len(results)))
+        self.postgres_ms.append(1000 * _used(before[1], after[1]) / max(1, len(results)))
 
     def steady(self):
         results = steady(self.proc, self.port, self.site)
@@ -231,6 +250,11 @@ def servers(tmp, admin, pg_db):
     (tmp / "bare_app.py").write_text(BARE_APP)
     yield Server("bare Flask POST", "bare_app:create_app()",
                  dict(os.environ, PYTHONPATH=str(tmp)), tmp, tmp)
+    # What the service costs without its write: the gap to the real runs is the write.
+    skip_url = f"sqlite:///{tmp / 'skip.sqlite3'}"
+    yield Server("signup, write skipped", "skip_write_app:create_app()",
+                 lambda site: dict(forms_env(tmp / "skip", skip_url, site),
+                                   PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}"), ROOT, tmp)
     sqlite_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     yield Server("signup, SQLite", "forms_service:create_app()",
                  lambda site: forms_env(tmp / "sqlite", sqlite_url, site), ROOT, tmp, sqlite_url)
@@ -283,21 +307,26 @@ def report(rows):
     bare = rows[0][0]
     print(f"\n{ROUNDS} rounds of {DURATION:.0f} s at full load ({CONCURRENCY} connections spread "
           "evenly over 2 workers); the median round is shown.")
-    print(f"\n{'':20} {'req/s (full load)':>18} {'% of bare':>10} {'p50 ms @100/s':>14} "
-          f"{'p99 ms @100/s':>14} {'2xx':>7} {'rows':>7}")
+    print(f"\n{'':22} {'req/s (full load)':>18} {'% of bare':>10} {'p50 ms @100/s':>14} "
+          f"{'p99 ms @100/s':>14} {'2xx':>7} {'rows':>7} {'CPU ms/req: app':>16} "
+          f"{'PostgreSQL':>11}")
     failed = False
     for server, stored in rows:
         # Each round's share against the bare run of the same round, then the median.
         share = 100 * statistics.median(
             rate / bare_rate for rate, bare_rate in zip(server.rates, bare.rates))
-        print(f"{server.name:20} {statistics.median(server.rates):18.0f} {share:9.0f}% "
+        print(f"{server.name:22} {statistics.median(server.rates):18.0f} {share:9.0f}% "
               f"{pct(server.latencies, 0.5):14.1f} {pct(server.latencies, 0.99):14.1f} "
-              f"{server.ok if server.db_url else '-':>7} {stored if server.db_url else '-':>7}")
+              f"{server.ok if server.db_url else '-':>7} {stored if server.db_url else '-':>7} "
+              f"{statistics.median(server.worker_ms):16.2f} "
+              f"{statistics.median(server.postgres_ms):11.2f}")
         if server.db_url:
             failed |= share < 40 or pct(server.latencies, 0.99) > 50 or server.ok != stored
     print("\nper round, req/s: " + "; ".join(
         f"{server.name}: " + ", ".join(f"{rate:.0f}" for rate in server.rates)
         for server, _ in rows))
+    print("CPU ms/req: CPU time of the gunicorn workers, and of all PostgreSQL processes, per "
+          "request at full load (median round); the load client runs on the same cores.")
     print("targets: >= 40% of bare throughput, p99 <= 50 ms at 100 signups/s, 2xx == rows")
     return failed
 
