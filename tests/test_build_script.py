@@ -53,10 +53,10 @@ def staging_folders(folder: Path) -> list[Path]:
     return sorted(folder.glob(".output-*"))
 
 
-def test_build_script_builds_the_whole_site(tmp_path):
-    output = tmp_path / "output"
+def run_build(tmp_path, output, umask=0o022):
+    """Run scripts/build.py on the fixture site into output; fail with its stderr."""
     result = subprocess.run(
-        build_command(write_settings(tmp_path), output),
+        build_command(write_settings(tmp_path), output, umask),
         cwd=ROOT,
         env=ENV,
         capture_output=True,
@@ -64,6 +64,11 @@ def test_build_script_builds_the_whole_site(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_build_script_builds_the_whole_site(tmp_path):
+    output = tmp_path / "output"
+    run_build(tmp_path, output)
     assert (output / "index.html").is_file()
     assert (output / "en" / "index.html").is_file()
     assert (output / "sitemap.xml").is_file()
@@ -75,15 +80,7 @@ def test_build_script_builds_the_whole_site(tmp_path):
 def test_the_output_folder_has_the_mode_the_umask_gives(tmp_path, umask):
     # Not the staging folder's private 0700: nginx, another user, must read the site.
     output = tmp_path / "output"
-    result = subprocess.run(
-        build_command(write_settings(tmp_path), output, umask),
-        cwd=ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    run_build(tmp_path, output, umask)
     assert stat.S_IMODE(output.stat().st_mode) == 0o777 & ~umask
 
 

@@ -124,34 +124,30 @@ def outbox_row(app):
         return row.status, row.attempts, row.last_error
 
 
-def test_ebook_mail_goes_out_over_starttls_as_the_configured_user(sqlite_app, tls_smtp):
-    handler, port = tls_smtp
-    sqlite_app.config["SMTP_URL"] = smtp_url(port)
-    Signup(sqlite_app.test_client()).json(lang="en", email="reader@example.com")
-    assert pending_mail(sqlite_app) == (1, 0)
+def assert_ebook_mail_goes_out_over_tls(app, handler, url):
+    """A signup's mail reaches the server over TLS, logged in as USER, and is marked sent."""
+    app.config["SMTP_URL"] = url
+    Signup(app.test_client()).json(lang="en", email="reader@example.com")
+    assert pending_mail(app) == (1, 0)
     (msg,) = handler.messages
     assert msg["To"] == "reader@example.com"
     assert msg["Subject"] == "Your e-book from Normkraft"
     ((protocol, login),) = handler.sessions
     assert protocol in ("TLSv1.2", "TLSv1.3")
     assert login == USER
-    assert outbox_row(sqlite_app)[:2] == ("sent", 1)
+    assert outbox_row(app)[:2] == ("sent", 1)
+
+
+def test_ebook_mail_goes_out_over_starttls_as_the_configured_user(sqlite_app, tls_smtp):
+    handler, port = tls_smtp
+    assert_ebook_mail_goes_out_over_tls(sqlite_app, handler, smtp_url(port))
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_ebook_mail_goes_out_over_implicit_tls_as_the_configured_user(sqlite_app,
                                                                       implicit_tls_smtp):
     handler, port = implicit_tls_smtp
-    sqlite_app.config["SMTP_URL"] = smtp_url(port, scheme="smtps")
-    Signup(sqlite_app.test_client()).json(lang="en", email="reader@example.com")
-    assert pending_mail(sqlite_app) == (1, 0)
-    (msg,) = handler.messages
-    assert msg["To"] == "reader@example.com"
-    assert msg["Subject"] == "Your e-book from Normkraft"
-    ((protocol, login),) = handler.sessions
-    assert protocol in ("TLSv1.2", "TLSv1.3")
-    assert login == USER
-    assert outbox_row(sqlite_app)[:2] == ("sent", 1)
+    assert_ebook_mail_goes_out_over_tls(sqlite_app, handler, smtp_url(port, scheme="smtps"))
 
 
 def test_wrong_password_raises_authentication_error(sqlite_app, tls_smtp):
