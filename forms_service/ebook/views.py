@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
+from flask import (Blueprint, current_app, g, redirect, render_template, request,
                    send_file, url_for)
 
 from ..db import db
@@ -112,7 +112,10 @@ def download(token):
                                expired=problem == "expired"), 410 if problem == "expired" else 400
     lead = db.session.get(Lead, payload["lead"])
     if lead is None:
-        abort(404)
+        # Erased by a privacy request or the retention purge. A resend form cannot help (it
+        # only reaches known addresses), so point the reader to a fresh signup instead.
+        return render_template("ebook/link_problem.html", lang=g.lang, gone=True,
+                               ebook_url=site_link("/en/ebook/")), 410
     pdf = Path(current_app.config["EBOOK_DIR"]) / f"{g.lang}.pdf"
     if not pdf.is_file():
         log.error("forms: e-book %s is missing", pdf)

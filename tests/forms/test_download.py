@@ -8,6 +8,7 @@ from forms_helpers import SITE
 from sqlalchemy import func, select
 
 from forms_service.db import db
+from forms_service.desk.privacy import erase_person
 from forms_service.models import Lead, OutboxMessage
 from forms_service.tokens import download_token
 
@@ -56,6 +57,25 @@ def test_expired_link_offers_a_new_one(app, signup, lang, heading, text):
     assert f'<html lang="{lang}">' in html
     assert heading in html and text in html
     assert 'action="/ebook/resend"' in html and 'name="csrf_token"' in html
+
+
+@pytest.mark.parametrize("lang, text, ebook_page", [
+    ("sv", "Vi har inte längre kvar uppgifterna som länken skickades till", "/e-bok/"),
+    ("en", "We no longer have the details this link was sent to", "/en/ebook/"),
+])
+def test_link_of_an_erased_lead_points_to_the_ebook_page(app, signup, lang, text, ebook_page):
+    signup.json(lang=lang)
+    link = link_for(app, lead_id(app), lang)
+    with app.app_context():
+        erase_person("anna@example.com", actor="test")
+    response = signup.client.get(link)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert f'<html lang="{lang}">' in html
+    assert text in html
+    assert f'href="{SITE}{ebook_page}"' in html
+    # Resending only reaches known addresses, so the form would silently do nothing.
+    assert "/ebook/resend" not in html and 'name="email"' not in html
 
 
 def test_forged_link_gets_the_friendly_page(app, client):
