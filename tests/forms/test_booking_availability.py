@@ -4,9 +4,10 @@ import tomllib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from booking_helpers import ONE_CONSULTANT
+from booking_helpers import ONE_CONSULTANT, Visitor, booking_app, bookings
 
 from forms_service.booking import EXAMPLE
+from forms_service.db import db
 from forms_service.booking.availability import (
     AvailabilityError, load_availability, parse_availability,
 )
@@ -126,6 +127,34 @@ def test_the_committed_example_loads():
     assert [c.key for c in availability.consultants] == ["anna", "erik"]
     assert availability.meeting == timedelta(minutes=45)
     assert availability.zone.key == "Europe/Stockholm"
+
+
+@pytest.mark.parametrize("day", [
+    date(2026, 6, 19),   # Midsummer Eve (a Friday: Erik works Friday mornings)
+    date(2026, 12, 24),  # Christmas Eve
+    date(2026, 12, 31),  # New Year's Eve
+])
+def test_the_example_closes_on_the_swedish_eves(day):
+    availability = load_availability(EXAMPLE)
+    assert availability.is_closed(day)
+    assert availability.grid(day) == {}
+    assert availability.grid(day - timedelta(days=1)) != {}  # an ordinary working day
+
+
+def test_midsummer_eve_cannot_be_booked_with_the_example(tmp_path, ebook_source):
+    june = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # Monday 10:00 in Stockholm
+    app = booking_app(tmp_path, ebook_source, EXAMPLE.read_text(encoding="utf-8"),
+                      BOOKING_CLOCK=lambda: june)
+    client = app.test_client()
+    days = client.get("/booking/slots?from=2026-06-18&to=2026-06-22").get_json()["slots"]
+    assert {s["start"][:10] for s in days} == {"2026-06-18", "2026-06-22"}
+    answer = Visitor(client).book(lang="en", start="2026-06-19T09:00:00+02:00")
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {
+        "start": ["We are closed that day. Please pick another."]}
+    assert bookings(app) == []
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize("text, message", [
