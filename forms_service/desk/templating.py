@@ -1,6 +1,10 @@
 """Template filters of the desk."""
 
+from datetime import UTC
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from ..booking.display import HOME_ZONE
 
 
 def web_href(url):
@@ -15,9 +19,24 @@ def when(value):
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def home_when(start, end=None):
+    """A stored UTC meeting time in the home zone, named: '2026-07-01 14:00 (Europe/Stockholm)'.
+
+    Sales work in Sweden, so a bare UTC clock time would be read two hours off in summer.
+    """
+    if not start:
+        return ""
+    zone = ZoneInfo(HOME_ZONE)
+    text = start.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if end:
+        text += end.replace(tzinfo=UTC).astimezone(zone).strftime("–%H:%M")
+    return f"{text} ({HOME_ZONE})"
+
+
 def init_app(app):
     app.add_template_filter(web_href)
     app.add_template_filter(when)
+    app.add_template_filter(home_when)
 
 
 def context():

@@ -1,5 +1,7 @@
 """Desk pages: lists with filters and search, one person, booking follow-up, XSS, languages."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from bs4 import BeautifulSoup
 from desk_helpers import add_booking, add_lead, post, staff_client
@@ -140,6 +142,21 @@ def test_lead_and_booking_with_one_address_are_one_person(app, desk):
         page = desk.get(f"/admin/people/{kind}/{item}").get_data(as_text=True)
         assert "Sam Lead" in page and "Sam Booker" in page and "Sam AB" in page
     assert desk.get("/admin/people/lead/999").status_code == 404
+
+
+def test_meeting_times_are_shown_in_stockholm_time_with_the_zone(app, desk):
+    summer_noon_utc = datetime(2026, 7, 1, 12, 0)
+    booking = add_booking(app, starts_at=summer_noon_utc,
+                          ends_at=summer_noon_utc + timedelta(hours=1))
+    for path in ("/admin/bookings", f"/admin/people/booking/{booking}"):
+        html = desk.get(path).get_data(as_text=True)
+        shown = BeautifulSoup(html, "lxml").get_text()
+        assert "2026-07-01 14:00 (Europe/Stockholm)" in shown, path
+        assert "12:00" not in shown, path
+        # The machine-readable time stays UTC.
+        assert 'datetime="2026-07-01T12:00:00Z"' in html, path
+    detail = desk.get(f"/admin/bookings/{booking}").get_data(as_text=True)
+    assert "2026-07-01 14:00–15:00 (Europe/Stockholm)" in detail
 
 
 def test_booking_status_and_notes(app, desk):
