@@ -4,6 +4,8 @@ from datetime import UTC
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask import request, url_for
+
 from ..booking.display import HOME_ZONE
 
 
@@ -33,6 +35,13 @@ def home_when(start, end=None):
     return f"{text} ({HOME_ZONE})"
 
 
+def language_url(code):
+    """This page in language code, keeping its filters and page (every query arg but lang)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("lang", None)
+    return url_for(request.endpoint, **{**args, **(request.view_args or {}), "lang": code})
+
+
 def init_app(app):
     app.add_template_filter(web_href)
     app.add_template_filter(when)
@@ -45,5 +54,5 @@ def context():
     from .queries import STANDARDS, standard_of
 
     labels = dict(STANDARDS)
-    return {"languages": languages(),
+    return {"languages": languages(), "language_url": language_url,
             "standard_label": lambda url: labels.get(standard_of(url), "")}

@@ -1,6 +1,7 @@
 """Desk pages: lists with filters and search, one person, booking follow-up, XSS, languages."""
 
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from bs4 import BeautifulSoup
@@ -194,6 +195,19 @@ def test_pages_switch_language(app, desk):
     assert "E-book leads" in english and '<html lang="en">' in english
     # The choice sticks for the session.
     assert "Webhook deliveries" in desk.get("/admin/deliveries").get_data(as_text=True)
+
+
+def test_language_switch_keeps_the_filters(app, desk):
+    add_lead(app, name="Anna", language="sv")
+    html = desk.get("/admin/leads", query_string={
+        "language": "sv", "q": "anna & co", "status": "unconfirmed", "page": "1",
+        "lang": "sv"}).get_data(as_text=True)
+    switch = BeautifulSoup(html, "lxml").select_one(".desk-languages a[lang=en]")["href"]
+    path, _, query = switch.partition("?")
+    assert path == "/admin/leads"
+    assert parse_qs(query) == {"language": ["sv"], "q": ["anna & co"],
+                               "status": ["unconfirmed"], "page": ["1"], "lang": ["en"]}
+    assert "E-book leads" in desk.get(switch).get_data(as_text=True)
 
 
 def test_xss_payloads_render_inert_everywhere(app, desk):
