@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from forms_service.booking.models import Booking
 from forms_service.db import db
+from forms_service.desk.models import WebhookDelivery
 from forms_service.desk.passwords import create_user
-from forms_service.models import Lead, utcnow
+from forms_service.models import Lead, OutboxMessage, utcnow
 
 STAFF = "staff@normkraft.se"
 PASSWORD = "correct horse battery staple"
@@ -71,3 +72,15 @@ def add_booking(app, **fields):
         db.session.add(booking)
         db.session.commit()
         return booking.id
+
+
+def add_deliveries(app, statuses, url="http://crm.example/hook/{number}"):
+    """One webhook delivery per outbox status, in order; url.format(number=) is its address."""
+    with app.app_context():
+        for number, status in enumerate(statuses):
+            message = OutboxMessage(kind="webhook", language="sv", status=status)
+            db.session.add(message)
+            db.session.flush()
+            db.session.add(WebhookDelivery(outbox_id=message.id, event="lead.created",
+                                           url=url.format(number=number), body="{}"))
+        db.session.commit()

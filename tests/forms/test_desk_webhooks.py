@@ -8,7 +8,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from desk_helpers import add_booking, staff_client
+from bs4 import BeautifulSoup
+from desk_helpers import add_booking, add_deliveries, staff_client
 from forms_helpers import pending_mail
 from sqlalchemy import func, select, text
 
@@ -164,6 +165,46 @@ def test_desk_shows_every_delivery_and_its_outcome(app, signup, receiver):
     pending_mail(app)
     page = desk.get("/admin/deliveries").get_data(as_text=True)
     assert "sent" in page and ">200<" in page
+
+
+def delivery_addresses(html):
+    soup = BeautifulSoup(html, "lxml")
+    return [row.select("td")[2].get_text() for row in soup.select(".desk-table tbody tr")
+            if len(row.select("td")) > 1]
+
+
+def pager_links(html):
+    return [a.get_text() for a in BeautifulSoup(html, "lxml").select(".desk-pager a")]
+
+
+def test_deliveries_page_through_and_filter_by_outcome(app):
+    size = app.config["DESK_PAGE_SIZE"]
+    statuses = ["failed" if number % 10 == 0 else "sent" for number in range(size + 10)]
+    add_deliveries(app, statuses)
+    every = [f"http://crm.example/hook/{number}" for number in reversed(range(size + 10))]
+    failed = [url for url in every if statuses[int(url.rpartition("/")[2])] == "failed"]
+    desk = staff_client(app)
+
+    first = desk.get("/admin/deliveries?lang=en").get_data(as_text=True)
+    assert delivery_addresses(first) == every[:size]
+    assert pager_links(first) == ["Next"]
+    second = desk.get("/admin/deliveries?page=2").get_data(as_text=True)
+    assert delivery_addresses(second) == every[size:]
+    assert pager_links(second) == ["Previous"]
+
+    only_failed = desk.get("/admin/deliveries?outcome=failed").get_data(as_text=True)
+    assert delivery_addresses(only_failed) == failed
+    assert pager_links(only_failed) == []
+    assert '<option value="failed" selected>failed</option>' in only_failed
+    delivered = desk.get("/admin/deliveries?outcome=sent").get_data(as_text=True)
+    assert len(delivery_addresses(delivered)) == size
+    assert not set(delivery_addresses(delivered)) & set(failed)
+    later = BeautifulSoup(delivered, "lxml").select_one(".desk-pager a")["href"]
+    rest = delivery_addresses(desk.get(later).get_data(as_text=True))  # the filter is kept
+    assert len(rest) == len(statuses) - len(failed) - size
+    assert not set(rest) & set(failed)
+    unknown = desk.get("/admin/deliveries?outcome=bogus&page=0").get_data(as_text=True)
+    assert delivery_addresses(unknown) == every[:size]
 
 
 def test_without_a_secret_nothing_is_sent_unsigned(app, signup, receiver):
