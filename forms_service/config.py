@@ -100,6 +100,8 @@ DEFAULTS = {
     # Redis down: count the limits in each process's memory (and warn) instead of 500s;
     # Flask-Limiter goes back to Redis once it answers again. GET /ready warns meanwhile.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # A Redis that hangs instead of refusing must fail fast too, or it stalls every signup.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
     "WEBHOOK_TIMEOUT": 10,
     "DESK_PAGE_SIZE": 50,

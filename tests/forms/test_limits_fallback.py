@@ -1,6 +1,8 @@
 """Redis down: the rate limits fall back to each process's memory instead of answering 500."""
 
 import logging
+import socket
+import time
 
 import pytest
 from desk_helpers import staff_client
@@ -61,3 +63,24 @@ def test_ready_reports_the_limits_redis(tmp_path, ebook_source, redis_url):
         with app.app_context():
             db.engine.dispose()
     assert (body["redis"], "warning" in body) == ("ok", False)
+
+
+def test_a_redis_that_hangs_does_not_stall_the_signup(tmp_path, ebook_source):
+    # A server that accepts connections and never answers: without socket timeouts the
+    # limiter would wait on it for as long as the operating system lets it.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        app = make_app(tmp_path, ebook_source, TESTING=False, RATELIMIT_ENABLED=True,
+                       RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
+        try:
+            started = time.monotonic()
+            response = Signup(app.test_client()).json(email="slow@example.com")
+            waited = time.monotonic() - started
+            with app.app_context():
+                stored = db.session.scalars(select(Lead.email)).all()
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+    assert response.status_code == 200
+    assert stored == ["slow@example.com"]
+    assert waited < 10, f"the signup waited {waited:.1f} s on a silent Redis"
