@@ -1,12 +1,11 @@
 """Template filters of the desk."""
 
-from datetime import UTC
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import request, url_for
 
-from ..booking.display import HOME_ZONE
+from ..booking.display import HOME_ZONE, as_utc
 
 
 def web_href(url):
@@ -29,9 +28,9 @@ def home_when(start, end=None):
     if not start:
         return ""
     zone = ZoneInfo(HOME_ZONE)
-    text = start.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    text = as_utc(start).astimezone(zone).strftime("%Y-%m-%d %H:%M")
     if end:
-        text += end.replace(tzinfo=UTC).astimezone(zone).strftime("–%H:%M")
+        text += as_utc(end).astimezone(zone).strftime("–%H:%M")
     return f"{text} ({HOME_ZONE})"
 
 

@@ -101,21 +101,25 @@ def thanks():
                            title=translate("Thank you!"), message=success_message())
 
 
+def _link_problem(form, status, errors=None, **page):
+    """The page for a link that no longer works, with the form asking for a new one."""
+    return render_template("ebook/link_problem.html", lang=g.lang, form=form,
+                           errors=errors or {}, **page), status
+
+
 @bp.get("/ebook/download/<token>")
 def download(token):
     """Confirm the address (double opt-in) and stream the e-book in the reader's language."""
     payload, problem = read_download_token(token)
     g.lang = pick_language((payload or {}).get("lang") or request.args.get("lang"))
     if problem:
-        form = ResendForm(lang=g.lang)
-        return render_template("ebook/link_problem.html", lang=g.lang, form=form, errors={},
-                               expired=problem == "expired"), 410 if problem == "expired" else 400
+        expired = problem == "expired"
+        return _link_problem(ResendForm(lang=g.lang), 410 if expired else 400, expired=expired)
     lead = db.session.get(Lead, payload["lead"])
     if lead is None:
         # Erased by a privacy request or the retention purge. A resend form cannot help (it
         # only reaches known addresses), so point the reader to a fresh signup instead.
-        return render_template("ebook/link_problem.html", lang=g.lang, gone=True,
-                               ebook_url=site_link("/en/ebook/")), 410
+        return _link_problem(None, 410, gone=True, ebook_url=site_link("/en/ebook/"))
     pdf = Path(current_app.config["EBOOK_DIR"]) / f"{g.lang}.pdf"
     if not pdf.is_file():
         log.error("forms: e-book %s is missing", pdf)
@@ -142,12 +146,10 @@ def resend():
     if not csrf_ok():
         # The page sat open longer than the token lives: same page, fresh token, the
         # address kept, and a word on what happened.
-        return render_template("ebook/link_problem.html", lang=g.lang, form=form, errors={},
-                               expired=False, notice=translate(
-                                   "Your session has expired. Please try again.")), 200
+        return _link_problem(form, 200, notice=translate(
+            "Your session has expired. Please try again."))
     if not form.validate():
-        return render_template("ebook/link_problem.html", lang=g.lang, form=form,
-                               errors=_form_errors(form, ["email"]), expired=False), 422
+        return _link_problem(form, 422, errors=_form_errors(form, ["email"]))
     request_new_link(form.email.data.lower(), g.lang)
     return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
                            message=translate("If we know this address, a new link is on its "
