@@ -30,6 +30,9 @@ class Lead(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # Why a signup looked automated (comma-separated signal names), or None. Such a signup
+    # is stored and mailed like any other: only the address's owner can confirm it.
+    bot_signals: Mapped[str | None] = mapped_column(String(200))
 
     consents: Mapped[list["Consent"]] = relationship(back_populates="lead")
 

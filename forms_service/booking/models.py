@@ -46,6 +46,15 @@ class Booking(db.Model):
     consent_text: Mapped[str] = mapped_column(Text)
     consent_version: Mapped[str] = mapped_column(String(40))
     page_url: Mapped[str | None] = mapped_column(String(2000))
+    # Where the visitor came from, as for e-book leads.
+    referrer: Mapped[str | None] = mapped_column(String(2000))
+    utm_source: Mapped[str | None] = mapped_column(String(200))
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(200))
+    utm_term: Mapped[str | None] = mapped_column(String(200))
+    utm_content: Mapped[str | None] = mapped_column(String(200))
+    # Bot signals seen before the visitor confirmed the booking (comma-separated), or None.
+    bot_signals: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
     replaced_by: Mapped[int | None]
