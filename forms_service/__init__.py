@@ -51,8 +51,8 @@ def create_app(config=None):
     app.jinja_env.globals["_"] = translate
     logs.init_app(app)  # first, so every later hook's log lines carry the request id
     database.init_app(app)
+    errors.init_app(app)  # before the limiter: its Retry-After hook must run after the limiter's
     _init_security(app)
-    errors.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
 

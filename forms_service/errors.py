@@ -1,11 +1,19 @@
-"""Error handlers: the localized failure answer instead of Flask's default pages."""
+"""Error handlers: the localized answer instead of Flask's default pages, never a 500 page
+for something a visitor sent."""
 
 import logging
+import math
+import time
 
+from flask import request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 
 from .db import db
-from .responses import failure
+from .i18n import translate
+from .limits import limiter
+from .responses import failure, message_answer
+from .submission import BadInput, check_request, field_label
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +32,54 @@ def _write_refused(exc):
     return failure(500)
 
 
+def _bad_input(exc):
+    log.info("forms: refused input in %r on %s", exc.field, request.path)
+    message = translate(str(exc.message), field=field_label(exc.field or ""))
+    errors = {exc.field: [message]} if exc.field else {}
+    return message_answer(translate("Please check what you sent"), message, 422, errors)
+
+
+def _session_expired(exc):
+    # The one CSRF answer: a token that is missing, expired or not this session's.
+    log.info("forms: CSRF check failed on %s: %s", request.path, exc.description)
+    return message_answer(translate("Your session has expired"),
+                          translate("Your session has expired. Please try again."), 400)
+
+
+def _too_many(exc):
+    """429 in the reader's language, saying when to try again (as Retry-After does)."""
+    limit = limiter.current_limit
+    seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+    minutes = math.ceil(seconds / 60)
+    message = translate("There were too many attempts from your connection. Please try "
+                        "again in %(minutes)d minutes.", minutes=minutes) if minutes > 1 else \
+        translate("There were too many attempts from your connection. Please try again in "
+                  "a minute.")
+    response = message_answer(translate("Too many attempts"), message, 429)
+    if not isinstance(response, tuple):
+        response.headers["Retry-After"] = str(seconds)
+        return response
+    html, status, headers = response
+    return html, status, {**headers, "Retry-After": str(seconds)}
+
+
+def _retry_after_only_on_429(response):
+    # Flask-Limiter adds Retry-After to every limited answer; it only means "wait" on a 429.
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_app(app):
-    """Register the handlers on app."""
+    """Register the handlers on app; call before the limiter is bound (see the hook's order)."""
+    app.before_request(check_request)
+    # Registered before Flask-Limiter's own after_request hook, so it runs after it.
+    app.after_request(_retry_after_only_on_429)
     for exc_class in (OperationalError, InterfaceError, ProgrammingError):
         app.register_error_handler(exc_class, _database_down)
     app.register_error_handler(IntegrityError, _write_refused)
-    for status in (400, 404, 405, 413, 429, 500):
+    app.register_error_handler(BadInput, _bad_input)
+    app.register_error_handler(CSRFError, _session_expired)
+    app.register_error_handler(429, _too_many)
+    for status in (400, 404, 405, 413, 500):
         app.register_error_handler(status, lambda exc, status=status: failure(status))

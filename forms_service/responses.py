@@ -20,18 +20,22 @@ def failure_message():
                      email=current_app.config["SUPPORT_EMAIL"])
 
 
-def json_answer(ok, message, status, errors=None):
-    response = jsonify({"ok": ok, "message": message, "errors": errors or {}})
+def json_answer(ok, message, status, errors=None, **extra):
+    response = jsonify({"ok": ok, "message": message, "errors": errors or {}, **extra})
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+def message_answer(title, message, status, errors=None):
+    """A refusal or a notice as JSON ({"ok": false, ...}) or as a page in the reader's language."""
+    if wants_json():
+        return json_answer(False, message, status, errors)
+    html = render_template("ebook/message.html", lang=current_language(), title=title,
+                           message=message)
+    return html, status, {"Cache-Control": "no-store"}
+
+
 def failure(status):
     """The localized 'something went wrong' answer, as JSON or as a page."""
-    if wants_json():
-        return json_answer(False, failure_message(), status)
-    html = render_template("ebook/message.html", lang=current_language(),
-                           title=translate("Something went wrong"),
-                           message=failure_message())
-    return html, status, {"Cache-Control": "no-store"}
+    return message_answer(translate("Something went wrong"), failure_message(), status)

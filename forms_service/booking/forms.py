@@ -93,6 +93,9 @@ class BookingForm(ServiceForm):
     lang = HiddenField(filters=[clip(12)])
     tz = HiddenField(filters=[clip(64)])
     page_url = HiddenField(filters=[clip(URL_MAX)])
+    referrer = HiddenField(filters=[clip(URL_MAX)])
+    # The signed answer to the confirmation step (booking/confirm.py), when there was one.
+    confirm = HiddenField(filters=[clip(400)])
     # Bot traps, as on the e-book form.
     website = HiddenField(filters=[clip(200)])
     elapsed = HiddenField(filters=[clip(20)])

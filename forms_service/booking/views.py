@@ -5,12 +5,14 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 
-from ..guard import csrf_ok, looks_like_a_bot, same_origin
+from .. import bot_signals
 from ..i18n import pick_language, translate
 from ..limits import email_key, has_email, limiter, per_email, per_ip
-from ..responses import failure, json_answer, wants_json
-from ..site_urls import same_site_url, site_link
+from ..pipeline import PublicForm, field_errors, handle, refuse
+from ..responses import json_answer, wants_json
+from ..site_urls import site_link, source_page, utm_from, web_url
 from ..tokens import start_stamp
+from .confirm import confirm_token, confirmed
 from .blueprint import availability, bp, now
 from .display import HOME_ZONE, clock, day_label, zone_name, zone_or_home
 from .forms import TOPICS, BookingForm
@@ -62,11 +64,6 @@ def slots():
     response = jsonify({"slots": items, "time_zone": rules.zone.key})
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _form_errors(form):
-    return {name: [str(e) for e in form[name].errors]
-            for name in BookingForm.VISIBLE if form[name].errors}
 
 
 def slot_days(rules, first_day, days, zone, language, chosen=None):
@@ -121,7 +118,8 @@ def render_form(form, status, notice=None, first_day=None):
     if not form.ts.data:
         form.ts.data = start_stamp()
     return render_template(
-        "booking/form.html", form=form, lang=g.lang, notice=notice, errors=_form_errors(form),
+        "booking/form.html", form=form, lang=g.lang, notice=notice,
+        errors=field_errors(form, BookingForm.VISIBLE),
         zone_key=zone.key, zone_label=zone_name(zone, g.lang), topics=TOPICS,
         privacy_url=site_link("/en/privacy-policy/"),
         **slot_page(zone, first_day, form.start_utc),
@@ -132,7 +130,9 @@ def render_form(form, status, notice=None, first_day=None):
 def form_page():
     """The booking form for readers without JavaScript (?lang=, ?from=YYYY-MM-DD)."""
     g.lang = pick_language(request.args.get("lang"))
-    form = BookingForm(lang=g.lang, formdata=None)
+    # The page the visitor came from (the site's booking page names its source article).
+    form = BookingForm(lang=g.lang, formdata=None,
+                       page_url=source_page(request.headers.get("Referer")))
     return render_form(form, 200, first_day=requested_day())
 
 
@@ -142,12 +142,61 @@ def _success():
     return redirect(url_for("booking.thanks", lang=g.lang), code=303)
 
 
-def _refuse(form, status, message, field_errors):
+def _confirm_step(form, signals):
+    """Ask a visitor whose booking looked automated to confirm it; nothing is held yet."""
+    token = confirm_token(form)
+    message = translate("Please confirm your booking: %(when)s.", when=_when(form))
     if wants_json():
-        return json_answer(False, message, status, field_errors)
-    for name, messages in field_errors.items():
-        form[name].errors = list(messages)
-    return render_form(form, status, notice=message)
+        return json_answer(False, message, 200, confirm=token)
+    return render_template("booking/confirm.html", form=form, lang=g.lang, message=message,
+                           confirm=token, fields=_resent_fields(form)), 200, {
+        "Cache-Control": "no-store"}
+
+
+def _when(form):
+    zone = zone_or_home(form.tz.data or HOME_ZONE)
+    return "{} {} ({})".format(day_label(form.start_utc.astimezone(zone).date(), g.lang),
+                               clock(form.start_utc, zone, g.lang), zone_name(zone, g.lang))
+
+
+def _resent_fields(form):
+    """(name, value) of every field the confirmation page sends again."""
+    names = ("name", "email", "company", "phone", "message", "start", "lang", "tz",
+             "page_url", "referrer", "elapsed", "ts", "website")
+    pairs = [(name, form[name].data or "") for name in names]
+    pairs += [("topic", key) for key in form.chosen_topics()]
+    return pairs + [("consent", "y")] if form.consent.data else pairs
+
+
+def _book(form, signals):
+    """Reserve the slot; a flagged booking first goes through the confirmation step."""
+    if signals and not confirmed(form):
+        return _confirm_step(form, signals)
+    rules = availability()
+    page_url = source_page(form.page_url.data or request.headers.get("Referer"))
+    details = {
+        "name": form.name.data, "email": form.email.data.lower(), "company": form.company.data,
+        "phone": form.phone.data or None, "topics": ",".join(form.chosen_topics()),
+        "message": form.message.data or "", "language": g.lang,
+        "time_zone": zone_or_home(form.tz.data).key if form.tz.data else None,
+        "consent_text": consent_text(),
+        "page_url": page_url, "referrer": web_url(form.referrer.data),
+        "bot_signals": bot_signals.as_text(signals + ["confirmed"] if signals else []),
+        **utm_from(page_url),
+    }
+    try:
+        reserve(rules, form.start_utc, details, now())
+    except SlotProblem as problem:
+        message = problem_message(problem.code, rules)
+        return refuse(BOOKING, form, 422, translate("Please correct the marked fields."),
+                      {"start": [message]})
+    except SlotTaken:
+        return refuse(BOOKING, form, 409, translate(TAKEN), {"start": [translate(TAKEN)]})
+    return _success()
+
+
+BOOKING = PublicForm("booking", BookingForm, act=_book, visible=BookingForm.VISIBLE,
+                     page=lambda form, status, notice: render_form(form, status, notice))
 
 
 @bp.post("")
@@ -156,38 +205,7 @@ def _refuse(form, status, message, field_errors):
                scope="booking-email")
 def create():
     """Book a meeting from the JavaScript widget or the plain form."""
-    form = BookingForm()
-    g.lang = pick_language(form.lang.data)
-    if not same_origin():
-        log.warning("forms: booking refused, foreign Origin/Referer")
-        return failure(400)
-    if form.website.data:
-        return _success()  # A bot: answer as usual, book nothing.
-    if not csrf_ok():
-        return _refuse(form, 400, translate("Your session has expired. Please try again."), {})
-    if looks_like_a_bot(form):
-        return _success()
-    if not form.validate():
-        return _refuse(form, 422, translate("Please correct the marked fields."),
-                       _form_errors(form))
-    rules = availability()
-    details = {
-        "name": form.name.data, "email": form.email.data.lower(), "company": form.company.data,
-        "phone": form.phone.data or None, "topics": ",".join(form.chosen_topics()),
-        "message": form.message.data or "", "language": g.lang,
-        "time_zone": zone_or_home(form.tz.data).key if form.tz.data else None,
-        "consent_text": consent_text(),
-        "page_url": same_site_url(form.page_url.data or request.headers.get("Referer")),
-    }
-    try:
-        reserve(rules, form.start_utc, details, now())
-    except SlotProblem as problem:
-        message = problem_message(problem.code, rules)
-        return _refuse(form, 422, translate("Please correct the marked fields."),
-                       {"start": [message]})
-    except SlotTaken:
-        return _refuse(form, 409, translate(TAKEN), {"start": [translate(TAKEN)]})
-    return _success()
+    return handle(BOOKING)
 
 
 @bp.get("/thanks")

@@ -9,7 +9,7 @@ from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ServiceForm, ValidEmail, 
 
 class EbookForm(ServiceForm):
     class Meta:
-        # The views check the token with csrf_ok() before anything else, and the templates
+        # The pipeline (pipeline.py) checks the token before anything else, and the templates
         # put csrf_token() in the page; a token field would sign a new token on every POST.
         csrf = False
 

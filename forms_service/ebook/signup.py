@@ -4,7 +4,6 @@ Signups that arrive together share that transaction (forms_service/group_commit.
 """
 
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
@@ -17,10 +16,10 @@ from ..group_commit import GroupCommit
 from ..models import Consent, Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
 from ..signals import lead_created
+from ..site_urls import UTM_KEYS, utm_from
 
-UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 LEAD_FIELDS = ("email", "name", "language", "page_url", "referrer", "created_at",
-               "last_requested_at", *UTM_KEYS)
+               "last_requested_at", "bot_signals", *UTM_KEYS)
 
 # Core statements on one connection, not ORM objects in the session: the unit of work
 # cost more than the write itself, and on SQLite it ran while holding the only write lock.
@@ -75,13 +74,7 @@ def _signup_statement():
 INSERT_SIGNUP_POSTGRESQL = CompiledOnce(_signup_statement())
 
 
-def utm_from(url):
-    """Return the UTM parameters found in url's query string."""
-    query = parse_qs(urlsplit(url).query) if url else {}
-    return {key: query[key][0][:200] for key in UTM_KEYS if key in query}
-
-
-def record_signup(*, email, name, language, page_url, referrer, consent_text):
+def record_signup(*, email, name, language, page_url, referrer, consent_text, bot_signals=None):
     """Store a signup; a repeat of a known address queues a new mail at most once a window.
 
     Returns True when a mail was queued, once the transaction holding the signup has
@@ -91,7 +84,7 @@ def record_signup(*, email, name, language, page_url, referrer, consent_text):
     now = utcnow()
     lead = dict(dict.fromkeys(UTM_KEYS), email=email, name=name, language=language,
                 page_url=page_url, referrer=referrer, created_at=now, last_requested_at=now,
-                **utm_from(page_url))
+                bot_signals=bot_signals, **utm_from(page_url))
     queued = _signups(current_app).submit((lead, consent_text))
     if queued:
         wake_worker()

@@ -7,12 +7,13 @@ from flask import (Blueprint, current_app, g, redirect, render_template, request
                    send_file, url_for)
 
 from ..db import db
-from ..guard import csrf_ok, looks_like_a_bot, same_origin
+from .. import bot_signals
 from ..i18n import pick_language, translate
 from ..limits import email_key, has_email, limiter, per_email, per_ip
 from ..models import Lead, utcnow
+from ..pipeline import PublicForm, field_errors, handle
 from ..responses import failure, json_answer, success_message, wants_json
-from ..site_urls import same_site_url, site_link, web_url
+from ..site_urls import site_link, source_page, web_url
 from ..tokens import read_download_token, start_stamp
 from .forms import EbookForm, ResendForm
 from .signup import record_signup, request_new_link
@@ -31,16 +32,12 @@ def consent_text():
         translate(CONSENT_MSGID), translate("privacy policy"), site_link("/en/privacy-policy/"))
 
 
-def _form_errors(form, names=EbookForm.VISIBLE):
-    return {name: [str(e) for e in form[name].errors] for name in names if form[name].errors}
-
-
 def _render_form(form, status, notice=None):
     """The no-JavaScript form page: fresh token, the reader's values, errors next to fields."""
     if not form.ts.data:
         form.ts.data = start_stamp()
     return render_template("ebook/form.html", form=form, lang=g.lang, notice=notice,
-                           errors=_form_errors(form), privacy_url=site_link("/en/privacy-policy/"),
+                           errors=field_errors(form, EbookForm.VISIBLE), privacy_url=site_link("/en/privacy-policy/"),
                            ), status, {"Cache-Control": "no-store"}
 
 
@@ -50,47 +47,46 @@ def _success():
     return redirect(url_for("ebook.thanks", lang=g.lang), code=303)
 
 
+def _confirm_page(form):
+    """The form posted from the static site (no token): the reader's values and a button.
+
+    The reader filled the form on the site, so the stamp counts that time as spent.
+    """
+    config = current_app.config
+    if not form.page_url.data:
+        form.page_url.data = source_page(request.headers.get("Referer"))
+    form.ts.data = start_stamp(head_start=max(
+        0.0, config["MIN_FILL_SECONDS"] - config["MIN_CONFIRM_SECONDS"]))
+    return _render_form(form, 200, notice=translate(
+        "Please check your details and confirm to get the e-book."))
+
+
+def _record(form, signals):
+    """Store a valid signup (a flagged one too: only the address's owner can confirm it)."""
+    record_signup(
+        email=form.email.data.lower(),
+        name=form.name.data,
+        language=g.lang,
+        page_url=source_page(form.page_url.data or request.headers.get("Referer")),
+        referrer=web_url(form.referrer.data),
+        consent_text=consent_text(),
+        bot_signals=bot_signals.as_text(signals),
+    )
+    return _success()
+
+
+SIGNUP = PublicForm("ebook", EbookForm, act=_record, confirm=_confirm_page,
+                    page=lambda form, status, notice: _render_form(form, status, notice),
+                    visible=EbookForm.VISIBLE)
+
+
 @bp.post("/ebook")
 @limiter.limit(per_ip)
 @limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
                scope="ebook-email")
 def signup():
     """Take a signup from the JavaScript or the plain HTML form."""
-    form = EbookForm()
-    g.lang = pick_language(form.lang.data)
-    if not same_origin():
-        log.warning("forms: signup refused, foreign Origin/Referer")
-        return failure(400)
-    if form.website.data:
-        return _success()  # A bot: answer as usual, store nothing.
-    if not form.page_url.data:
-        form.page_url.data = same_site_url(request.headers.get("Referer"))
-    if not csrf_ok():
-        if wants_json():
-            return json_answer(False, translate("Your session has expired. Please try again."),
-                               400)
-        # The reader filled the form on the site; confirming it only takes a click.
-        config = current_app.config
-        form.ts.data = start_stamp(head_start=max(
-            0.0, config["MIN_FILL_SECONDS"] - config["MIN_CONFIRM_SECONDS"]))
-        return _render_form(form, 200, notice=translate(
-            "Please check your details and confirm to get the e-book."))
-    if looks_like_a_bot(form):
-        return _success()
-    if not form.validate():
-        if wants_json():
-            return json_answer(False, translate("Please correct the marked fields."), 422,
-                               _form_errors(form))
-        return _render_form(form, 422, notice=translate("Please correct the marked fields."))
-    record_signup(
-        email=form.email.data.lower(),
-        name=form.name.data,
-        language=g.lang,
-        page_url=same_site_url(form.page_url.data),
-        referrer=web_url(form.referrer.data),
-        consent_text=consent_text(),
-    )
-    return _success()
+    return handle(SIGNUP)
 
 
 @bp.get("/ebook/thanks")
@@ -133,24 +129,32 @@ def download(token):
     return response
 
 
+def _send_new_link(form, signals):
+    request_new_link(form.email.data.lower(), g.lang)
+    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+                           message=translate("If we know this address, a new link is on its "
+                                             "way. Please check your inbox.")), 200
+
+
+def _resend_page(form, status, notice=None):
+    return _link_problem(form, status, errors=field_errors(form, ["email"]), notice=notice)
+
+
+def _resend_expired(form):
+    # The page sat open longer than the token lives: same page, fresh token, the
+    # address kept, and a word on what happened.
+    return _link_problem(form, 200, notice=translate(
+        "Your session has expired. Please try again."))
+
+
+RESEND = PublicForm("ebook-resend", ResendForm, act=_send_new_link, page=_resend_page,
+                    confirm=_resend_expired, visible=("email",))
+
+
 @bp.post("/ebook/resend")
 @limiter.limit(per_ip)
 @limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
                scope="ebook-email")
 def resend():
     """Send a new link to a known address; the answer never tells whether it is known."""
-    form = ResendForm()
-    g.lang = pick_language(form.lang.data)
-    if not same_origin():
-        return failure(400)
-    if not csrf_ok():
-        # The page sat open longer than the token lives: same page, fresh token, the
-        # address kept, and a word on what happened.
-        return _link_problem(form, 200, notice=translate(
-            "Your session has expired. Please try again."))
-    if not form.validate():
-        return _link_problem(form, 422, errors=_form_errors(form, ["email"]))
-    request_new_link(form.email.data.lower(), g.lang)
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
-                           message=translate("If we know this address, a new link is on its "
-                                             "way. Please check your inbox.")), 200
+    return handle(RESEND)

@@ -1,6 +1,7 @@
 """POST /booking and GET /booking/slots on SQLite and PostgreSQL: answers, rules, guards."""
 
 import re
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -164,12 +165,66 @@ def test_a_foreign_origin_is_refused(bapp, visitor):
     assert bookings(bapp) == []
 
 
-@pytest.mark.parametrize("trap", [{"website": "http://spam.example"}, {"elapsed": "100"}])
-def test_bots_get_the_usual_answer_and_book_nothing(bapp, visitor, trap):
-    bapp.config["MIN_FILL_SECONDS"] = 2.0
+@pytest.mark.parametrize(("trap", "signals"), [
+    ({"website": "http://spam.example"}, "honeypot,confirmed"),
+    ({"elapsed": "100"}, "fast,confirmed"),
+    ({"elapsed": None}, "no-timing,confirmed"),
+])
+def test_a_suspicious_booking_is_confirmed_before_it_holds_the_slot(bapp, visitor, trap,
+                                                                   signals):
+    bapp.config.update(MIN_FILL_SECONDS=2.0, MIN_CONFIRM_SECONDS=1.0)
     answer = visitor.book(**trap)
-    assert answer.status_code == 200 and answer.get_json()["ok"] is True
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["ok"] is False
+    assert body["message"].startswith("Bekräfta din bokning: måndag 30 mars 2026 09:00")
+    assert body["confirm"]
+    assert bookings(bapp) == []  # nothing held yet: the slot is still free for others
+    # A script sending the confirmation straight back is asked again.
+    again = visitor.book(confirm=body["confirm"], **trap).get_json()
+    assert again["ok"] is False and again["confirm"] and bookings(bapp) == []
+    time.sleep(1.05)
+    done = visitor.book(confirm=again["confirm"], **trap)
+    assert done.status_code == 200 and done.get_json()["ok"] is True
+    [booking] = bookings(bapp)
+    assert booking.bot_signals == signals
+
+
+def test_a_confirmation_is_for_its_own_time_and_address_only(bapp, visitor):
+    bapp.config.update(MIN_FILL_SECONDS=2.0, MIN_CONFIRM_SECONDS=0)
+    token = visitor.book(elapsed="100").get_json()["confirm"]
+    other = visitor.book(elapsed="100", confirm=token, start="2026-03-30T10:00:00+02:00")
+    assert other.get_json()["ok"] is False and other.get_json()["confirm"] != token
+    forged = visitor.book(elapsed="100", confirm=token + "x")
+    assert forged.get_json()["ok"] is False
     assert bookings(bapp) == []
+
+
+def test_a_suspicious_plain_booking_gets_a_confirmation_page(bapp):
+    bapp.config.update(MIN_FILL_SECONDS=60.0, MIN_CONFIRM_SECONDS=0)
+    client = bapp.test_client()
+    page = client.get("/booking?lang=en", headers={"Referer": SITE + "/en/book-a-meeting/"})
+    html = page.get_data(as_text=True)
+    fields = dict(re.findall(r'name="(csrf_token|ts|lang|page_url)" (?:type="hidden" )?value="([^"]*)"',
+                             html))
+    visitor = Visitor(client)
+    answer = client.post("/booking", data=visitor.fields(**{**fields, "elapsed": None}),
+                         headers={"Origin": SITE})
+    confirm_page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "<h1>Confirm your booking</h1>" in confirm_page
+    assert re.search(r"Please confirm your booking: Monday.* 30.*09:00", confirm_page)
+    assert "The time is not held until you confirm." in confirm_page
+    assert bookings(bapp) == []
+    resent = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', confirm_page))
+    resent["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]*)"',
+                                     confirm_page).group(1)
+    done = client.post("/booking", data={**resent, "topic": ["iso9001", "iso27001"]},
+                       headers={"Origin": SITE})
+    assert done.status_code == 303
+    [booking] = bookings(bapp)
+    assert booking.bot_signals == "fast,confirmed"
+    assert (booking.name, booking.company, booking.topics) == (
+        "Anna Andersson", "Ek AB", "iso9001,iso27001")
 
 
 def test_round_robin_among_the_consultants_free_then(tmp_path, ebook_source):

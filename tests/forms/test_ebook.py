@@ -7,6 +7,7 @@ import itsdangerous
 import pytest
 from sqlalchemy import func, select
 
+from forms_service.bot_signals import BotRefusal
 from forms_service.db import db
 from forms_service.models import Consent, Lead, OutboxMessage
 
@@ -109,18 +110,55 @@ def test_foreign_origin_is_refused(app, signup, headers):
     assert count(app, Lead) == 0
 
 
-@pytest.mark.parametrize("fields", [
-    {"website": "http://spam.example"},  # the honeypot
-    {"elapsed": "300"},  # faster than a person
-    {"elapsed": None},  # no timing at all
-    {"elapsed": "soon"},
+@pytest.mark.parametrize(("fields", "signals"), [
+    ({"website": "http://spam.example"}, "honeypot"),  # autofill can fill it too
+    ({"elapsed": "300"}, "fast"),  # autofill and a quick click
+    ({"elapsed": None}, "no-timing"),
+    ({"elapsed": "300", "website": "Anna"}, "honeypot,fast"),
 ])
-def test_bots_get_thanks_but_nothing_is_stored(app, signup, fields):
+def test_a_suspicious_signup_is_stored_flagged_and_mailed(app, signup, fields, signals):
+    # Double opt-in is the gate: only the address's owner can confirm, so nothing a
+    # person could have sent is dropped behind a fake "thank you".
     response = signup.json(**fields)
     assert response.status_code == 200
     assert response.get_json()["message"] == OK_SV
+    with app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        assert lead.bot_signals == signals
+    assert count(app, OutboxMessage) == 1
+
+
+def test_an_unflagged_signup_has_no_signals(app, signup):
+    signup.json()
+    with app.app_context():
+        assert db.session.scalars(select(Lead)).one().bot_signals is None
+
+
+@pytest.mark.parametrize("elapsed", ["soon", "nan", "NaN", "inf", "-Infinity", "-5", "1e30",
+                                     "99999999999999999999"])
+def test_an_elapsed_that_is_no_finite_number_is_refused(app, signup, elapsed):
+    response = signup.json(elapsed=elapsed)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["ok"] is False and "millisekunder" in body["message"]
+    assert "elapsed" in body["errors"]
     assert count(app, Lead) == 0
     assert count(app, OutboxMessage) == 0
+
+
+def test_a_script_that_never_ran_the_page_is_refused_logged_and_counted(app, signup, caplog):
+    # The honeypot filled, and neither the script's timing nor a page we drew: no person.
+    for _ in range(2):
+        response = signup.json(website="http://spam.example", elapsed=None)
+        assert response.status_code == 422
+        assert response.get_json()["message"] == (
+            "Vi kunde inte ta emot formuläret. Ladda om sidan och försök igen.")
+    assert count(app, Lead) == 0
+    assert count(app, OutboxMessage) == 0
+    assert "refused as automated: honeypot-without-page" in caplog.text
+    with app.app_context():
+        refusal = db.session.scalars(select(BotRefusal)).one()
+    assert (refusal.form, refusal.reason, refusal.count) == ("ebook", "honeypot-without-page", 2)
 
 
 def test_known_address_gets_the_same_answer_and_no_second_lead(app, signup):
@@ -225,11 +263,16 @@ def test_plain_post_with_errors_shows_them_next_to_fields_with_values_kept(app, 
     assert count(app, Lead) == 0
 
 
-def test_plain_bot_reposting_at_once_is_not_stored(app, client):
+def test_a_plain_form_confirmed_at_once_is_stored_and_flagged_fast(app, client):
+    # A script reposting the confirmation page at once, or a very quick person: the
+    # confirmation mail decides, so the signup is kept, with the reason it looked odd.
     app.config.update(MIN_FILL_SECONDS=2.0, MIN_CONFIRM_SECONDS=0.5)
     response = form_post(client, **hidden_fields(form_post(client)))
     assert response.status_code == 303
-    assert count(app, Lead) == 0
+    with app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        assert lead.bot_signals == "fast"
+    assert count(app, OutboxMessage) == 1
 
 
 def test_a_reader_confirming_within_a_second_is_stored(app, client):
@@ -240,7 +283,8 @@ def test_a_reader_confirming_within_a_second_is_stored(app, client):
     time.sleep(0.6)
     response = form_post(client, **hidden_fields(first))
     assert response.status_code == 303
-    assert count(app, Lead) == 1
+    with app.app_context():
+        assert db.session.scalars(select(Lead)).one().bot_signals is None
 
 
 def signed_two_hours_ago(monkeypatch):

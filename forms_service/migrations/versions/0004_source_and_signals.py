@@ -1,4 +1,5 @@
-"""lead capture: every booking keeps its source; bot signals on leads and bookings
+"""lead capture: every booking keeps its source; bot signals on leads and bookings;
+counted refusals
 
 Revision ID: 0004
 Revises: 0003
@@ -23,9 +24,17 @@ def upgrade():
         batch.add_column(sa.Column('bot_signals', sa.String(length=200), nullable=True))
     with op.batch_alter_table('leads') as batch:
         batch.add_column(sa.Column('bot_signals', sa.String(length=200), nullable=True))
+    op.create_table('bot_refusals',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('form', sa.String(length=40), nullable=False),
+    sa.Column('reason', sa.String(length=40), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'form', 'reason')
+    )
 
 
 def downgrade():
+    op.drop_table('bot_refusals')
     with op.batch_alter_table('leads') as batch:
         batch.drop_column('bot_signals')
     with op.batch_alter_table('bookings') as batch:

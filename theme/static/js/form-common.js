@@ -4,7 +4,36 @@
 (function () {
   "use strict";
   if (window.NormkraftForms) return;
-  var loadedAt = Date.now();
+
+  /* The fill time counts from the reader's first touch of a form (focus, key, tap or
+     autofill's input event), not from the page load: a page can sit open for minutes. */
+  var TOUCH_EVENTS = ["focusin", "keydown", "pointerdown", "input", "change"];
+  function watchFirstTouch(form) {
+    if (form.dataset.touchWatched) return;
+    form.dataset.touchWatched = "1";
+    var touched = function () {
+      if (!form.dataset.firstTouch) form.dataset.firstTouch = String(Date.now());
+    };
+    TOUCH_EVENTS.forEach(function (name) { form.addEventListener(name, touched, true); });
+  }
+  function fillTime(form) {
+    var first = Number(form.dataset.firstTouch || Date.now());
+    return String(Math.max(0, Date.now() - first));
+  }
+
+  /* A call to action that names its source article (?source=) also carries the UTM
+     parameters this page was reached with, so a booking keeps its campaign. */
+  function carryCampaign() {
+    var here = new URLSearchParams(window.location.search);
+    document.querySelectorAll("a[data-carry-utm]").forEach(function (link) {
+      var url = new URL(link.href, window.location.href);
+      here.forEach(function (value, key) {
+        if (key.indexOf("utm_") === 0 && !url.searchParams.has(key)) url.searchParams.set(key, value);
+      });
+      link.href = url.toString();
+    });
+  }
+  carryCampaign();
 
   function setFieldError(form, prefix, name, messages, input) {
     var box = form.querySelector("#" + prefix + "-" + name + "-error");
@@ -42,7 +71,8 @@
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     form.elements.page_url.value = window.location.href;
-    form.elements.elapsed.value = String(Date.now() - loadedAt);
+    if (form.elements.referrer) form.elements.referrer.value = document.referrer;
+    form.elements.elapsed.value = fillTime(form);
     var inputFor = options.input || function (name) { return form.elements[name]; };
     var httpStatus = 0;
     token(form.dataset.csrfUrl).then(function (csrf) {
@@ -64,6 +94,7 @@
         if (errors[name] && !first) first = inputFor(name);
       });
       showMessage(options.status, data.message, data.ok);
+      askToConfirm(form, data.confirm);
       if (data.ok) form.reset();
       if (options.after) options.after(data, httpStatus);
       (data.ok || !first ? options.status : first).focus();
@@ -76,5 +107,18 @@
     });
   }
 
-  window.NormkraftForms = { send: send, showMessage: showMessage };
+  /* The service asks to confirm a submission that looked automated (sent very fast):
+     the submit button then says so, and sending again carries the signed confirmation. */
+  function askToConfirm(form, token) {
+    var field = form.elements.confirm;
+    var button = form.querySelector("button[type=submit]");
+    if (!field || !button) return;
+    if (!button.dataset.label) button.dataset.label = button.textContent;
+    field.value = token || "";
+    button.textContent = token ? form.dataset.confirmLabel : button.dataset.label;
+  }
+
+  document.querySelectorAll("form[data-csrf-url]").forEach(watchFirstTouch);
+
+  window.NormkraftForms = { send: send, showMessage: showMessage, watch: watchFirstTouch };
 })();
