@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 OUTPUT := output
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill
+.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ ensure-chromium:
 ## Run the whole test suite, browser tests included.
 test: $(STAMP) ensure-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The property-based fuzz of the public endpoints with many more examples than `make test`.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/forms/test_fuzz.py $(PYTEST_ARGS)
 
 ## Benchmarks (speed and memory targets); not part of `make test`.
 bench: $(STAMP)

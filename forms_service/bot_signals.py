@@ -39,7 +39,9 @@ class BotRefusal(db.Model):
 
 
 def read(form):
-    """The bot signals of a bound form with website, elapsed and ts fields (a list)."""
+    """The bot signals of a bound form (a list); none for a form without traps (fields.py)."""
+    if "website" not in form:
+        return []
     found = ["honeypot"] if form.website.data else []
     seconds = fill_seconds(form)
     if seconds == "bad":

@@ -50,11 +50,10 @@ def _too_many(exc):
     """429 in the reader's language, saying when to try again (as Retry-After does)."""
     limit = limiter.current_limit
     seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
-    minutes = math.ceil(seconds / 60)
-    message = translate("There were too many attempts from your connection. Please try "
-                        "again in %(minutes)d minutes.", minutes=minutes) if minutes > 1 else \
-        translate("There were too many attempts from your connection. Please try again in "
-                  "a minute.")
+    minutes = max(1, round(seconds / 60))
+    message = translate("Too many attempts. Please try again in %(minutes)d minutes.",
+                        minutes=minutes) if minutes > 1 else translate(
+        "Too many attempts. Please try again in a minute.")
     response = message_answer(translate("Too many attempts"), message, 429)
     if not isinstance(response, tuple):
         response.headers["Retry-After"] = str(seconds)

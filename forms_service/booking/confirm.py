@@ -24,20 +24,24 @@ def _digest(form):
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def confirm_token(form):
-    """A token confirming this form's time and address, valid for an hour."""
-    return _serializer().dumps({"d": _digest(form), "t": time.time()})
+def confirm_token(form, signals):
+    """A token confirming this form's time and address for an hour; it keeps the signals
+    that asked for it, so the booking records why it was held."""
+    return _serializer().dumps({"d": _digest(form), "t": time.time(), "s": list(signals)})
 
 
-def confirmed(form):
-    """True when the form carries a confirmation of its own time and address, not too fast."""
+def confirmed_signals(form):
+    """The signals a valid confirmation of this form's time and address was asked for, or
+    None when the form carries none (or a forged, foreign, stale or too fast one)."""
     try:
         payload = _serializer().loads(form.confirm.data or "", max_age=MAX_AGE)
     except BadSignature:
-        return False
+        return None
     if not isinstance(payload, dict) or payload.get("d") != _digest(form):
-        return False
-    issued = payload.get("t")
-    if not isinstance(issued, (int, float)):
-        return False
-    return time.time() - issued >= current_app.config["MIN_CONFIRM_SECONDS"]
+        return None
+    issued, signals = payload.get("t"), payload.get("s")
+    if not isinstance(issued, (int, float)) or not isinstance(signals, list):
+        return None
+    if time.time() - issued < current_app.config["MIN_CONFIRM_SECONDS"]:
+        return None
+    return [str(signal)[:40] for signal in signals]

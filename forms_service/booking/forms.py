@@ -7,7 +7,8 @@ from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ServiceForm, ValidEmail, clip
+from ..fields import BotTraps, ContactFields, SourceFields, squash
+from ..validators import ServiceForm, clip
 from ..i18n import lazy, translate
 
 COMPANY_MAX = 200
@@ -23,10 +24,6 @@ def topic_labels(keys, language):
     names = dict(TOPICS)
     return [translate(names[k].msgid, language) if k == "other" else names[k]
             for k in keys if k in names]
-
-
-def squash(value):
-    return " ".join(value.split()) if value else value
 
 
 class ValidPhone:
@@ -60,16 +57,7 @@ class StartTime:
             raise ValidationError(lazy("Please pick a time.")) from None
 
 
-class BookingForm(ServiceForm):
-    name = StringField(validators=[
-        DataRequired(lazy("Please enter your name.")),
-        Length(max=NAME_MAX, message=lazy("Please use at most %(max)d characters.")),
-    ], filters=[squash])
-    email = StringField(validators=[
-        DataRequired(lazy("Please enter your e-mail address.")),
-        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
-        ValidEmail(),
-    ], filters=[lambda v: v.strip() if v else v])
+class BookingForm(ContactFields, SourceFields, BotTraps, ServiceForm):
     company = StringField(validators=[
         DataRequired(lazy("Please enter your company.")),
         Length(max=COMPANY_MAX, message=lazy("Please use at most %(max)d characters.")),
@@ -90,16 +78,9 @@ class BookingForm(ServiceForm):
     consent = BooleanField(validators=[
         DataRequired(lazy("Please accept the privacy policy to book a meeting.")),
     ])
-    lang = HiddenField(filters=[clip(12)])
     tz = HiddenField(filters=[clip(64)])
-    page_url = HiddenField(filters=[clip(URL_MAX)])
-    referrer = HiddenField(filters=[clip(URL_MAX)])
     # The signed answer to the confirmation step (booking/confirm.py), when there was one.
     confirm = HiddenField(filters=[clip(400)])
-    # Bot traps, as on the e-book form.
-    website = HiddenField(filters=[clip(200)])
-    elapsed = HiddenField(filters=[clip(20)])
-    ts = HiddenField(filters=[clip(200)])
 
     VISIBLE = ("name", "email", "company", "phone", "topic", "message", "start", "consent")
     start_utc = None

@@ -12,7 +12,7 @@ from ..pipeline import PublicForm, field_errors, handle, refuse
 from ..responses import json_answer, wants_json
 from ..site_urls import site_link, source_page, utm_from, web_url
 from ..tokens import start_stamp
-from .confirm import confirm_token, confirmed
+from .confirm import confirm_token, confirmed_signals
 from .blueprint import availability, bp, now
 from .display import HOME_ZONE, clock, day_label, zone_name, zone_or_home
 from .forms import TOPICS, BookingForm
@@ -144,7 +144,7 @@ def _success():
 
 def _confirm_step(form, signals):
     """Ask a visitor whose booking looked automated to confirm it; nothing is held yet."""
-    token = confirm_token(form)
+    token = confirm_token(form, signals)
     message = translate("Please confirm your booking: %(when)s.", when=_when(form))
     if wants_json():
         return json_answer(False, message, 200, confirm=token)
@@ -170,7 +170,10 @@ def _resent_fields(form):
 
 def _book(form, signals):
     """Reserve the slot; a flagged booking first goes through the confirmation step."""
-    if signals and not confirmed(form):
+    held_for = confirmed_signals(form)
+    if held_for is not None:
+        signals = [*dict.fromkeys(held_for + signals), "confirmed"]
+    elif signals:
         return _confirm_step(form, signals)
     rules = availability()
     page_url = source_page(form.page_url.data or request.headers.get("Referer"))
@@ -181,7 +184,7 @@ def _book(form, signals):
         "time_zone": zone_or_home(form.tz.data).key if form.tz.data else None,
         "consent_text": consent_text(),
         "page_url": page_url, "referrer": web_url(form.referrer.data),
-        "bot_signals": bot_signals.as_text(signals + ["confirmed"] if signals else []),
+        "bot_signals": bot_signals.as_text(signals),
         **utm_from(page_url),
     }
     try:

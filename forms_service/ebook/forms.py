@@ -1,38 +1,23 @@
-"""The e-book signup form."""
+"""The e-book signup form and the form asking for a new link."""
 
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField
+from wtforms.validators import DataRequired
 
+from ..fields import BotTraps, ContactFields, SourceFields
 from ..i18n import lazy
-from ..validators import EMAIL_MAX, NAME_MAX, URL_MAX, ServiceForm, ValidEmail, clip
+from ..validators import ServiceForm, clip
 
 
-class EbookForm(ServiceForm):
+class EbookForm(ContactFields, SourceFields, BotTraps, ServiceForm):
     class Meta:
-        # The pipeline (pipeline.py) checks the token before anything else, and the templates
-        # put csrf_token() in the page; a token field would sign a new token on every POST.
+        # The pipeline (pipeline.py) checks the token before anything else, and the
+        # templates put csrf_token() in the page; a token field would sign a new token on
+        # every POST.
         csrf = False
 
-    name = StringField(validators=[
-        DataRequired(lazy("Please enter your name.")),
-        Length(max=NAME_MAX, message=lazy("Please use at most %(max)d characters.")),
-    ], filters=[lambda v: " ".join(v.split()) if v else v])
-    email = StringField(validators=[
-        DataRequired(lazy("Please enter your e-mail address.")),
-        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
-        ValidEmail(),
-    ], filters=[lambda v: v.strip() if v else v])
     consent = BooleanField(validators=[
         DataRequired(lazy("Please accept the privacy policy to get the e-book.")),
     ])
-    # Hidden fields are clipped rather than rejected: a reader could not correct them.
-    lang = HiddenField(filters=[clip(12)])
-    page_url = HiddenField(filters=[clip(URL_MAX)])
-    referrer = HiddenField(filters=[clip(URL_MAX)])
-    # Bot traps: a field people never see, and how long the form was open.
-    website = HiddenField(filters=[clip(200)])
-    elapsed = HiddenField(filters=[clip(20)])
-    ts = HiddenField(filters=[clip(200)])
 
     # Fields a reader can correct; the others are silently dropped if odd.
     VISIBLE = ("name", "email", "consent")
@@ -42,9 +27,5 @@ class ResendForm(ServiceForm):
     class Meta:
         csrf = False  # As EbookForm.
 
-    email = StringField(validators=[
-        DataRequired(lazy("Please enter your e-mail address.")),
-        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
-        ValidEmail(),
-    ], filters=[lambda v: v.strip() if v else v])
+    email = ContactFields.email
     lang = HiddenField(filters=[clip(12)])
