@@ -17,16 +17,31 @@ def clip(limit):
 
 
 class ValidEmail:
-    """Check the address with email-validator (syntax only) and keep its normalized form."""
+    """Check the address with email-validator (syntax only) and keep its normalized form.
+
+    A domain outside ASCII (bücher.de) is fine: mail goes to its ASCII form. A local part
+    outside ASCII (björn@) needs SMTPUTF8 all the way to the reader's mailbox, which no
+    server on the way promises, so it is refused here with a word on why.
+    """
 
     def __call__(self, form, field):
         if field.errors:
             return  # Too long already; one message is enough.
+        address = field.data or ""
         try:
-            result = validate_email(field.data or "", check_deliverability=False)
+            result = validate_email(address, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError:
-            raise ValidationError(lazy("Please enter a valid e-mail address.")) from None
+            raise ValidationError(self._reason(address)) from None
         field.data = result.normalized
+
+    @staticmethod
+    def _reason(address):
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            return lazy("Please enter a valid e-mail address.")
+        return lazy("Please use an address with only Latin letters (a–z), digits and "
+                    "characters like . _ - before the @.")
 
 
 class CatalogTranslations:

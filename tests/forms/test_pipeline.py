@@ -192,3 +192,26 @@ def test_a_source_outside_the_site_is_not_taken(bapp, visitor, source):
     booking_page = SITE + "/boka-mote/?source=" + source
     visitor.book(page_url=booking_page)
     assert bookings(bapp)[0].page_url == booking_page
+
+
+@pytest.mark.parametrize(("email", "stored"), [
+    ("anna@bücher.de", "anna@bücher.de"),
+    ("Anna@Exempel-Åäö.SE", "anna@exempel-åäö.se"),
+])
+def test_a_domain_outside_ascii_is_taken(app, signup, email, stored):
+    assert signup.json(email=email).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(Lead)).one().email == stored
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("sv", "Använd en adress med bara latinska bokstäver (a–z), siffror och tecken som . _ - "
+           "före @."),
+    ("en", "Please use an address with only Latin letters (a–z), digits and characters like "
+           ". _ - before the @."),
+])
+def test_a_local_part_outside_ascii_is_refused_at_the_form(app, signup, lang, message):
+    answer = signup.json(email="björn@example.com", lang=lang)
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {"email": [message]}
+    assert nothing_stored(app)
