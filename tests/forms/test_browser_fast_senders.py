@@ -141,3 +141,30 @@ def test_a_booking_from_an_article_with_a_campaign_shows_both_on_the_desk(page, 
     detail = desk.get(f"/admin/bookings/{booking.id}").get_data(as_text=True)
     assert "skillnaden-mellan-iso-9000-och-iso-9001" in detail or "Skillnaden mellan" in detail
     assert "linkedin" in detail and "hosten" in detail
+
+
+@pytest.fixture
+def live_five_seconds(built_site, tmp_path, ebook_source):
+    yield from serve_site_with_forms(built_site, lambda origin: booking_app(
+        tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=5.0))
+
+
+def test_the_fill_time_counts_from_the_first_touch_not_the_page_load(page, live_five_seconds):
+    origin, app = live_five_seconds
+    page.goto(origin + EBOOK["sv"])
+    page.wait_for_timeout(5500)  # the page sits open, untouched, longer than the fill time
+    page.fill("#ebook-name", "Autofyll")
+    page.fill("#ebook-email", "autofyll@example.com")
+    page.check("#ebook-consent")
+    page.click("form.ebook-form button[type=submit]")
+    page.locator("#ebook-message.is-success").wait_for(timeout=10000)
+    # Touched and sent at once: flagged, though the page had been open for 5.5 s.
+    page.fill("#ebook-name", "Karin Lind")
+    page.wait_for_timeout(5200)  # a person filling in the form from the first touch
+    page.fill("#ebook-email", "karin@example.com")
+    page.check("#ebook-consent")
+    page.click("form.ebook-form button[type=submit]")
+    page.locator("#ebook-message.is-success").wait_for(timeout=10000)
+    with app.app_context():
+        flagged = {lead.email: lead.bot_signals for lead in db.session.scalars(select(Lead))}
+    assert flagged == {"autofyll@example.com": "fast", "karin@example.com": None}

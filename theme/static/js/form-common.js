@@ -95,7 +95,10 @@
       });
       showMessage(options.status, data.message, data.ok);
       askToConfirm(form, data.confirm);
-      if (data.ok) form.reset();
+      if (data.ok) {
+        form.reset();
+        delete form.dataset.firstTouch;  // the next submission is a new fill
+      }
       if (options.after) options.after(data, httpStatus);
       (data.ok || !first ? options.status : first).focus();
     }).catch(function () {
