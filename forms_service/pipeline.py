@@ -9,10 +9,10 @@ from the static site without a CSRF token, the page that asks to confirm it.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from flask import g, request
+from flask import g
 from flask_wtf.csrf import CSRFError
 
 from . import bot_signals

@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..fields import BotTraps, ContactFields, SourceFields, squash
-from ..validators import ServiceForm, clip
 from ..i18n import lazy, translate
+from ..validators import ServiceForm, clip
 
 COMPANY_MAX = 200
 MESSAGE_MAX = 2000

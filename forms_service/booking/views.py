@@ -12,8 +12,8 @@ from ..pipeline import PublicForm, field_errors, handle, refuse
 from ..responses import json_answer, wants_json
 from ..site_urls import site_link, source_page, utm_from, web_url
 from ..tokens import start_stamp
-from .confirm import confirm_token, confirmed_signals
 from .blueprint import availability, bp, now
+from .confirm import confirm_token, confirmed_signals
 from .display import HOME_ZONE, clock, day_label, zone_name, zone_or_home
 from .forms import TOPICS, BookingForm
 from .messages import SUCCESS, TAKEN, problem_message
@@ -72,7 +72,7 @@ def slot_days(rules, first_day, days, zone, language, chosen=None):
     grouped = {}
     for slot in open_slots(rules, start, start + timedelta(days=days), now()):
         value = slot.start.astimezone(rules.zone).isoformat()
-        label = "{}–{}".format(clock(slot.start, zone, language), clock(slot.end, zone, language))
+        label = f"{clock(slot.start, zone, language)}–{clock(slot.end, zone, language)}"
         day = slot.start.astimezone(zone).date()
         grouped.setdefault(day, []).append((value, label, slot.start == chosen))
     return [(day_label(day, g.lang), times) for day, times in grouped.items()]
@@ -155,8 +155,8 @@ def _confirm_step(form, signals):
 
 def _when(form):
     zone = zone_or_home(form.tz.data or HOME_ZONE)
-    return "{} {} ({})".format(day_label(form.start_utc.astimezone(zone).date(), g.lang),
-                               clock(form.start_utc, zone, g.lang), zone_name(zone, g.lang))
+    day = day_label(form.start_utc.astimezone(zone).date(), g.lang)
+    return f"{day} {clock(form.start_utc, zone, g.lang)} ({zone_name(zone, g.lang)})"
 
 
 def _resent_fields(form):

@@ -3,11 +3,10 @@
 import logging
 from pathlib import Path
 
-from flask import (Blueprint, current_app, g, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
 
-from ..db import db
 from .. import bot_signals
+from ..db import db
 from ..i18n import pick_language, translate
 from ..limits import email_key, has_email, limiter, per_email, per_ip
 from ..models import Lead, utcnow
@@ -37,8 +36,8 @@ def _render_form(form, status, notice=None):
     if not form.ts.data:
         form.ts.data = start_stamp()
     return render_template("ebook/form.html", form=form, lang=g.lang, notice=notice,
-                           errors=field_errors(form, EbookForm.VISIBLE), privacy_url=site_link("/en/privacy-policy/"),
-                           ), status, {"Cache-Control": "no-store"}
+                           errors=field_errors(form, EbookForm.VISIBLE),
+                           privacy_url=site_link("/en/privacy-policy/")), status, {"Cache-Control": "no-store"}
 
 
 def _success():

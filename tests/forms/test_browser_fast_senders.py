@@ -105,7 +105,8 @@ def test_a_booking_sent_within_a_second_is_confirmed_then_booked(page, live, smt
     button = page.locator("form.booking-form button[type=submit]")
     button.filter(has_text=CONFIRM[lang]).wait_for(timeout=10000)
     status = page.inner_text("#booking-status")
-    assert status.startswith({"sv": "Bekräfta din bokning:", "en": "Please confirm your booking:"}[lang])
+    asked = {"sv": "Bekräfta din bokning:", "en": "Please confirm your booking:"}
+    assert status.startswith(asked[lang])
     assert bookings(app) == []  # not held until confirmed
     page.wait_for_timeout(600)
     button.click()

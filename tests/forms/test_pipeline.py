@@ -158,7 +158,8 @@ def test_a_rate_limit_says_what_it_is_and_when_to_try_again(limited_app):
 
 
 def test_a_booking_from_an_article_keeps_the_article_and_its_campaign(bapp, visitor):
-    booking_page = SITE + "/boka-mote/?source=/artiklar/iso-9001/&utm_source=linkedin&utm_campaign=host"
+    booking_page = (SITE + "/boka-mote/?source=/artiklar/iso-9001/"
+                    "&utm_source=linkedin&utm_campaign=host")
     answer = visitor.book(page_url=booking_page, referrer="https://www.linkedin.com/")
     assert answer.get_json()["ok"] is True
     [booking] = bookings(bapp)
