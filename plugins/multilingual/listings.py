@@ -162,6 +162,7 @@ class LanguageListingsGenerator(Generator):
             ("authors", "authors", "authors_with_counts"),
         ):
             url = language.parent_url(kind)
+            modified = [getattr(a, "modified", None) or a.date for a in listing["articles"]]
             counted = sorted(
                 ((wrapper, len(items)) for wrapper, items in listing[kind]),
                 key=lambda pair: (pair[0].name.casefold(), pair[0].slug),
@@ -177,6 +178,7 @@ class LanguageListingsGenerator(Generator):
                 page_lang=code,
                 listing_alternates=self.alternates[("parent", kind)],
                 listing_url=url,
+                listing_modified=max(modified, default=None),  # the sitemap's lastmod
                 **{name: counted},
             )
 
