@@ -133,5 +133,30 @@ def test_adding_a_language_needs_only_config_catalog_and_content(tmp_path, conte
     }
     assert (output / "fi/index.html").is_file()
     assert (output / "fi/aiheet/iso-9001/index.html").is_file()
+    # The parent pages come with the language, and list its articles and topics.
+    assert parse(output / "fi/artikkelit/index.html").select_one(
+        ".archive-list a"
+    )["href"] == "/fi/artikkelit/laatu-kaytannossa/"
+    assert parse(output / "fi/aiheet/index.html").select_one(".count-list a")["href"] == (
+        "/fi/aiheet/iso-9001/"
+    )
+    assert (output / "fi/kirjoittajat/index.html").is_file()
     sv_home = parse(output / "index.html")
     assert "/fi/artikkelit/laatu-kaytannossa/" not in str(sv_home)
+
+
+@pytest.mark.parametrize(
+    ("entry", "date_locale", "tag"),
+    [
+        ({"locale": "en_GB"}, "en_GB", "en-GB"),
+        ({"locale": "en_GB", "date_locale": "en_US"}, "en_US", "en-US"),
+    ],
+)
+def test_dates_follow_the_locale_unless_the_language_names_another(entry, date_locale, tag):
+    from multilingual.languages import languages_from_settings
+
+    paths = {"articles": "a", "topics": "t", "authors": "w"}
+    settings = {"DEFAULT_LANG": "en", "LANGUAGES": {"en": {"name": "English", "prefix": "",
+                                                          "paths": paths, **entry}}}
+    language = languages_from_settings(settings)["en"]
+    assert (language.date_locale, language.date_tag) == (date_locale, tag)
