@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from multilingual.languages import languages_from_settings
 from pelican.settings import read_settings
 
 from site_helpers import ROOT, parse
@@ -153,8 +154,6 @@ def test_adding_a_language_needs_only_config_catalog_and_content(tmp_path, conte
     ],
 )
 def test_dates_follow_the_locale_unless_the_language_names_another(entry, date_locale, tag):
-    from multilingual.languages import languages_from_settings
-
     paths = {"articles": "a", "topics": "t", "authors": "w"}
     settings = {"DEFAULT_LANG": "en", "LANGUAGES": {"en": {"name": "English", "prefix": "",
                                                           "paths": paths, **entry}}}
