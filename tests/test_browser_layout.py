@@ -167,6 +167,24 @@ def test_the_desktop_header_needs_no_menu_button(open_page, real_site_url, javas
 
 @pytest.mark.parametrize("viewport", SIZES)
 @pytest.mark.parametrize(
+    ("home", "booking", "ebook"),
+    [("/", "Boka ett kostnadsfritt möte", "Hämta den kostnadsfria e-boken"),
+     ("/en/", "Book a free meeting", "Get the free e-book")],
+)
+def test_the_home_page_calls_to_action_are_above_the_fold(
+    open_page, real_site_url, viewport, home, booking, ebook
+):
+    page = open_page(viewport)
+    page.goto(real_site_url + home)
+    intro = page.locator("main .intro-actions")
+    for name in (booking, ebook):
+        box = intro.get_by_role("link", name=name).bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
+        assert box["y"] + box["height"] <= viewport["height"]
+
+
+@pytest.mark.parametrize("viewport", SIZES)
+@pytest.mark.parametrize(
     ("start", "footer_link", "parent", "item", "target"),
     [
         ("/", "Alla ämnen", "/amne/", "ISO 9001", "/amne/iso-9001/"),
