@@ -83,6 +83,18 @@ def test_all_articles_is_paginated_like_the_other_listings(tmp_path):
     assert not (site / "en/articles/2").exists()
 
 
+def test_all_articles_is_paginated_when_the_settings_forget_it(tmp_path):
+    site = build_fixture(
+        tmp_path / "out",
+        PAGINATED_TEMPLATES={"index": None, "category": None, "author": None},
+        DEFAULT_PAGINATION=2,
+    )
+    assert len(parse(site / "artiklar/index.html").select(".archive-list li")) == 2
+    assert _main_links(parse(site / "artiklar/2/index.html"), ".archive-list") == [
+        "/artiklar/kvalitet-i-praktiken/"
+    ]
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

@@ -157,12 +157,9 @@ class LanguageListingsGenerator(Generator):
             writer, "archives", language.save_as(articles_url), articles_url,
             listing["articles"], code, ("parent", "articles"),
         )
-        for kind, template, name in (
-            ("topics", "categories", "topics_with_counts"),
-            ("authors", "authors", "authors_with_counts"),
-        ):
+        modified = [getattr(a, "modified", None) or a.date for a in listing["articles"]]
+        for kind, template in (("topics", "categories"), ("authors", "authors")):
             url = language.parent_url(kind)
-            modified = [getattr(a, "modified", None) or a.date for a in listing["articles"]]
             counted = sorted(
                 ((wrapper, len(items)) for wrapper, items in listing[kind]),
                 key=lambda pair: (pair[0].name.casefold(), pair[0].slug),
@@ -179,7 +176,7 @@ class LanguageListingsGenerator(Generator):
                 listing_alternates=self.alternates[("parent", kind)],
                 listing_url=url,
                 listing_modified=max(modified, default=None),  # the sitemap's lastmod
-                **{name: counted},
+                counted=counted,
             )
 
     def generate_output(self, writer):
