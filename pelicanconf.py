@@ -26,14 +26,14 @@ LANGUAGES = {
     "sv": {
         "name": "Svenska",
         "locale": "sv_SE",
-        "date_locale": "sv",
+        "date_locale": "sv_SE",  # Babel's locale for dates and numbers (defaults to `locale`)
         "prefix": "",
         "paths": {"articles": "artiklar", "topics": "amne", "authors": "skribenter"},
     },
     "en": {
         "name": "English",
         "locale": "en_GB",
-        "date_locale": "en",
+        "date_locale": "en_GB",  # British English: "Thursday 3 December 2026"
         "prefix": "en/",
         "paths": {"articles": "articles", "topics": "topics", "authors": "authors"},
     },
@@ -63,6 +63,9 @@ TRANSLATION_FEED_RSS = None
 LANGUAGE_FEEDS = False  # per-language Atom feeds (on in publishconf.py)
 
 DEFAULT_PAGINATION = 12
+# The parent pages /artiklar/ and /en/articles/ list every article compactly
+# (template `archives`), so they hold more per page than the card listings.
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "archives": 60}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     # Language-neutral page numbers: /2/, /en/2/, /amne/iso-9001/2/.

@@ -19,6 +19,9 @@ PAGES = [
     "/e-bok/",
     "/en/book-a-meeting/",
     "/en/404.html",
+    "/artiklar/",
+    "/en/topics/",
+    "/skribenter/",
 ]
 
 
@@ -39,6 +42,17 @@ def test_no_axe_violations(browser, real_site_url, axe, path):
         for v in results.response["violations"]
     ]
     assert violations == []
+
+
+@pytest.mark.parametrize("path", ["/", "/en/articles/difference-between-iso-9000-and-iso-9001/"])
+def test_no_axe_violations_in_the_open_phone_menu(browser, real_site_url, axe, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(real_site_url + path)
+    page.locator(".header-menu > summary").click()
+    results = axe.run(page)
+    context.close()
+    assert [v["id"] for v in results.response["violations"]] == []
 
 
 def test_axe_reports_real_violations(browser, axe):

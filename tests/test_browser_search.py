@@ -107,5 +107,5 @@ def test_search_without_javascript_offers_the_article_listing(browser, real_site
     page.goto(real_site_url + "/en/articles/what-is-iso-42001/")
     link = page.locator(".site-search a")
     assert link.inner_text() == "All articles"
-    assert link.get_attribute("href") == "/en/"
+    assert link.get_attribute("href") == "/en/articles/"
     context.close()

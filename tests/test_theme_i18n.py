@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from multilingual.languages import languages_from_settings
 from pelican.settings import read_settings
 
 from site_helpers import ROOT, parse
@@ -20,18 +21,26 @@ def _catalog(code):
         return read_po(fh, locale=code)
 
 
+def _msgid(message):
+    """The singular of a plural message (babel gives those as tuples), else the message."""
+    return message if isinstance(message, str) else message[0]
+
+
 def _template_msgids():
     method_map = [("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     found = set()
     for _, _, message, _, _ in extract_from_dir(ROOT / "theme", method_map, options):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add(_msgid(message))
     return found
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_string_is_translated(code):
-    untranslated = [m.id for m in _catalog(code) if m.id and not m.string]
+    untranslated = [
+        m.id for m in _catalog(code)
+        if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
     assert untranslated == []
 
 
@@ -39,7 +48,7 @@ def test_every_string_is_translated(code):
 def test_catalog_has_every_template_string(code):
     template_ids = _template_msgids()
     assert len(template_ids) > 30
-    catalog_ids = {m.id for m in _catalog(code) if m.id}
+    catalog_ids = {_msgid(m.id) for m in _catalog(code) if m.id}
     assert template_ids - catalog_ids == set(), "run `make i18n` and translate the new strings"
 
 
@@ -125,5 +134,28 @@ def test_adding_a_language_needs_only_config_catalog_and_content(tmp_path, conte
     }
     assert (output / "fi/index.html").is_file()
     assert (output / "fi/aiheet/iso-9001/index.html").is_file()
+    # The parent pages come with the language, and list its articles and topics.
+    assert parse(output / "fi/artikkelit/index.html").select_one(
+        ".archive-list a"
+    )["href"] == "/fi/artikkelit/laatu-kaytannossa/"
+    assert parse(output / "fi/aiheet/index.html").select_one(".count-list a")["href"] == (
+        "/fi/aiheet/iso-9001/"
+    )
+    assert (output / "fi/kirjoittajat/index.html").is_file()
     sv_home = parse(output / "index.html")
     assert "/fi/artikkelit/laatu-kaytannossa/" not in str(sv_home)
+
+
+@pytest.mark.parametrize(
+    ("entry", "date_locale", "tag"),
+    [
+        ({"locale": "en_GB"}, "en_GB", "en-GB"),
+        ({"locale": "en_GB", "date_locale": "en_US"}, "en_US", "en-US"),
+    ],
+)
+def test_dates_follow_the_locale_unless_the_language_names_another(entry, date_locale, tag):
+    paths = {"articles": "a", "topics": "t", "authors": "w"}
+    settings = {"DEFAULT_LANG": "en", "LANGUAGES": {"en": {"name": "English", "prefix": "",
+                                                          "paths": paths, **entry}}}
+    language = languages_from_settings(settings)["en"]
+    assert (language.date_locale, language.date_tag) == (date_locale, tag)

@@ -28,6 +28,15 @@ class Language:
     def home_url(self) -> str:
         return self.prefix
 
+    @property
+    def date_tag(self) -> str:
+        """Return the date locale as a BCP 47 tag (`en_GB` -> `en-GB`), for the browser's Intl."""
+        return self.date_locale.replace("_", "-")
+
+    def parent_url(self, kind: str) -> str:
+        """Return the page that lists every article, topic or author (`kind` in URL_KINDS)."""
+        return f"{self.prefix}{self.paths[kind]}/"
+
     def article_url(self, slug: str) -> str:
         return f"{self.prefix}{self.paths['articles']}/{slug}/"
 
@@ -86,7 +95,9 @@ def languages_from_settings(settings) -> dict[str, Language]:
             code=code,
             name=entry["name"],
             locale=entry["locale"],
-            date_locale=entry.get("date_locale", code),
+            # Dates follow the language's locale (en_GB writes "3 December 2026")
+            # unless the entry names another one.
+            date_locale=entry.get("date_locale", entry["locale"]),
             prefix=prefix,
             paths=dict(entry["paths"]),
         )

@@ -1,4 +1,9 @@
-"""Write each language's listings: home, topics, authors, 404 and feed."""
+"""Write each language's listings: home, topics, authors, their parent pages, 404 and feed.
+
+The parent pages are the folders of the URL scheme (`/artiklar/`, `/amne/`,
+`/skribenter/` and their versions in every language): every article, every
+topic with its number of articles, every author with theirs.
+"""
 
 from __future__ import annotations
 
@@ -99,6 +104,12 @@ class LanguageListingsGenerator(Generator):
                 "index", language.save_as(language.home_url), language.home_url,
                 listing["articles"],
             )
+            articles_url = language.parent_url("articles")
+            self.alternates[("parent", "articles")][code] = self._page_urls(
+                "archives", language.save_as(articles_url), articles_url, listing["articles"]
+            )
+            for kind in ("topics", "authors"):
+                self.alternates[("parent", kind)][code] = [language.parent_url(kind)]
             for kind, template in (("topics", "category"), ("authors", "author")):
                 for wrapper, items in listing[kind]:
                     self.alternates[self._key(kind, code, wrapper)][code] = self._page_urls(
@@ -134,8 +145,39 @@ class LanguageListingsGenerator(Generator):
             url=url,
             page_lang=code,
             listing_alternates=self.alternates[key],
+            listing_url=url,
             **extra,
         )
+
+    def _write_parent_pages(self, writer, language, listing):
+        """Write the pages that list every article, topic and author of one language."""
+        code = language.code
+        articles_url = language.parent_url("articles")
+        self._write_listing(
+            writer, "archives", language.save_as(articles_url), articles_url,
+            listing["articles"], code, ("parent", "articles"),
+        )
+        modified = [getattr(a, "modified", None) or a.date for a in listing["articles"]]
+        for kind, template in (("topics", "categories"), ("authors", "authors")):
+            url = language.parent_url(kind)
+            counted = sorted(
+                ((wrapper, len(items)) for wrapper, items in listing[kind]),
+                key=lambda pair: (pair[0].name.casefold(), pair[0].slug),
+            )
+            # Not paginated: a site has a few dozen topics and authors, not thousands.
+            writer.write_file(
+                language.save_as(url),
+                self.get_template(template),
+                self.context,
+                self.settings["RELATIVE_URLS"],
+                template_name=template,
+                url=url,
+                page_lang=code,
+                listing_alternates=self.alternates[("parent", kind)],
+                listing_url=url,
+                listing_modified=max(modified, default=None),  # the sitemap's lastmod
+                counted=counted,
+            )
 
     def generate_output(self, writer):
         languages = languages_from_settings(self.settings)
@@ -156,6 +198,7 @@ class LanguageListingsGenerator(Generator):
                     writer, "author", author.save_as, author.url, items, code,
                     self._key("authors", code, author), author=author,
                 )
+            self._write_parent_pages(writer, language, listing)
             writer.write_file(
                 language.not_found_url,
                 self.get_template("404"),

@@ -16,6 +16,9 @@ from .switcher import install_template_helpers
 def cache_languages(pelican):
     """Validate LANGUAGES once, before anything is read."""
     languages_from_settings(pelican.settings)
+    # The list of every article (/artiklar/) is paginated like the other
+    # listings; settings that leave it out get DEFAULT_PAGINATION.
+    pelican.settings["PAGINATED_TEMPLATES"].setdefault("archives", None)
 
 
 def add_listings_generator(pelican):

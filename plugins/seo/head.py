@@ -47,8 +47,8 @@ def absolute_url(context, url):
 
 
 @pass_context
-def json_ld(context, description, image, home_title):
-    return build_json_ld(context, description, image, home_title)
+def json_ld(context, description, image, home_title, crumb=""):
+    return build_json_ld(context, description, image, home_title, crumb)
 
 
 def install_head_helpers(generator) -> None:

@@ -29,7 +29,8 @@ def _last_modified(context):
     articles_page = context.get("articles_page")
     if articles_page is not None and articles_page.object_list:
         return max(getattr(a, "modified", None) or a.date for a in articles_page.object_list)
-    return None
+    # Listings that are not paginated (all topics, all authors) name their own.
+    return context.get("listing_modified")
 
 
 def record_page(path, context) -> None:

@@ -67,8 +67,12 @@ def _blog_posting(context, article, description, image) -> dict:
     return posting
 
 
-def json_ld(context, description: str, image: str, home_title: str) -> Markup:
-    """Return the page's JSON-LD as a safe <script> body."""
+def json_ld(context, description: str, image: str, home_title: str, crumb: str = "") -> Markup:
+    """Return the page's JSON-LD as a safe <script> body.
+
+    `crumb` names a listing that has no object of its own (all articles, all
+    topics): it becomes the last step of its breadcrumb trail.
+    """
     url = page_url(context)
     if url is None:
         return Markup("")
@@ -91,6 +95,8 @@ def json_ld(context, description: str, image: str, home_title: str) -> Markup:
     elif context.get("author") is not None:
         author = context["author"]
         graph.append(_breadcrumbs(context, [home, (author.name, author.url)]))
+    elif crumb:
+        graph.append(_breadcrumbs(context, [home, (crumb, url)]))
     else:
         graph.append(_organization(context))
         graph.append(

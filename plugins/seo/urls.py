@@ -35,7 +35,8 @@ def page_url(context) -> str | None:
     articles_page = context.get("articles_page")
     if articles_page is not None:
         return articles_page.url
-    return None
+    # A listing that is not paginated: the lists of every topic and author.
+    return context.get("listing_url")
 
 
 def hreflang_versions(context) -> list[tuple[str, str]]:

@@ -121,7 +121,7 @@ def test_a_booking_sent_within_a_second_is_confirmed_then_booked(page, live, smt
 def test_a_booking_from_an_article_with_a_campaign_shows_both_on_the_desk(page, live):
     origin, app = live
     page.goto(origin + ARTICLE["sv"] + "?utm_source=linkedin&utm_campaign=hosten")
-    cta = page.locator(".cta-booking a.button")
+    cta = page.locator(".cta-band a.button")
     query = parse_qs(urlsplit(cta.get_attribute("href")).query)
     assert query == {"source": [ARTICLE["sv"]], "utm_source": ["linkedin"],
                      "utm_campaign": ["hosten"]}
