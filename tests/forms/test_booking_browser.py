@@ -7,7 +7,7 @@ from forms_helpers import serve_site_with_forms
 pytestmark = pytest.mark.browser
 
 PAGES = {"sv": "/boka-mote/", "en": "/en/book-a-meeting/"}
-OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! We will hear from you soon!"}
+OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! You will hear from us soon!"}
 TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 
