@@ -12,16 +12,31 @@ from .i18n import current_language, languages, translate
 from .site_urls import same_site_url
 
 HOME = "/en/"
-# (path msgid, label msgid): the site's main menu (theme/templates/partials/main_nav.html).
-MENU = ((HOME, "Articles"), ("/en/ebook/", "Free e-book"),
-        ("/en/book-a-meeting/", "Book a meeting"), ("/en/about/", "About us"))
-# The site's pages, as its footer lists them.
-FOOTER_PAGES = MENU[1:] + (("/en/privacy-policy/", "Privacy policy"),)
+# (path msgid, label msgid) of the site's pages in its menu (theme/templates/partials/
+# main_nav.html), after the articles; the footer lists them with the privacy policy.
+MENU_PAGES = (("/en/ebook/", "Free e-book"), ("/en/book-a-meeting/", "Book a meeting"),
+              ("/en/about/", "About us"))
+FOOTER_PAGES = MENU_PAGES + (("/en/privacy-policy/", "Privacy policy"),)
 
 
 def site_url(path, language=None):
     """The address of a site page in language (default: the page's language)."""
     return current_app.config["SITE_URL"] + translate(path, language)
+
+
+def _links(pages):
+    # Alphabetical in the page's language, as the site's menu and footer list its pages.
+    return sorted((translate(label), site_url(path)) for path, label in pages)
+
+
+def site_menu():
+    """[(label, url)]: the articles, then the site's pages, as the site's menu has them."""
+    return [(translate("Articles"), site_url(HOME)), *_links(MENU_PAGES)]
+
+
+def site_footer_pages():
+    """[(label, url)]: the site's pages, as its footer lists them."""
+    return _links(FOOTER_PAGES)
 
 
 def language_name(code):
@@ -69,4 +84,4 @@ def init_app(app):
     """Make the helpers available to every template."""
     app.jinja_env.globals.update(
         site_url=site_url, language_versions=language_versions, came_from=came_from,
-        site_menu=MENU, site_footer_pages=FOOTER_PAGES)
+        site_menu=site_menu, site_footer_pages=site_footer_pages)
