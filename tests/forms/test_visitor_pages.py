@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
 from bs4 import BeautifulSoup
-from forms_helpers import SITE, Signup, pending_mail
+from forms_helpers import SITE, Signup, pending_mail, wait_for
 from test_html_valid import _vnu_errors
 
 from forms_service.db import db
@@ -313,3 +313,20 @@ def test_the_language_switch_of_the_meeting_page_keeps_the_meeting(app):
     assert urlsplit(english).path == link
     assert parse_qs(urlsplit(english).query) == {"lang": ["en"]}
     assert soup(client.get(english)).find("html")["lang"] == "en"
+
+
+def test_send_marks_any_mail_auto_submitted_over_smtp(app, smtp_server):
+    """Mails built elsewhere (the desk's digest) get the header from send() as well."""
+    from email.message import EmailMessage
+
+    from forms_service.mailer import send
+
+    handler, port, _, _ = smtp_server
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}?tls=none"
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "no-reply@normkraft.se", "sales@normkraft.se", "x"
+    msg.set_content("x")
+    with app.app_context():
+        send(msg)
+    assert wait_for(lambda: len(handler.messages) == 1)
+    assert handler.messages[0]["Auto-Submitted"] == "auto-generated"
