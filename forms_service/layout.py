@@ -52,6 +52,8 @@ def _this_page(language, page):
     if isinstance(page, str):
         return site_url(page, language)
     endpoint, values = page if page else (request.endpoint, None)
+    if endpoint is None:  # an error page for an address that matched no route
+        return site_url(HOME, language)
     if values is None:
         if request.method != "GET":
             # A page answering a POST cannot be fetched again; the site's home can.
@@ -59,7 +61,7 @@ def _this_page(language, page):
         values = {**(request.view_args or {}), **request.args.to_dict()}
     try:
         return url_for(endpoint, **{**values, "lang": language})
-    except BuildError:  # an error page, which has no endpoint
+    except BuildError:
         return site_url(HOME, language)
 
 

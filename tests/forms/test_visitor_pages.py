@@ -330,3 +330,15 @@ def test_send_marks_any_mail_auto_submitted_over_smtp(app, smtp_server):
         send(msg)
     assert wait_for(lambda: len(handler.messages) == 1)
     assert handler.messages[0]["Auto-Submitted"] == "auto-generated"
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/no-such-page?lang=en", 404), ("get", "/ebook", 405),
+    ("post", "/booking/manage/x/cancel?lang=en", 400)])
+def test_error_pages_are_in_the_frame_too(app, method, path, status):
+    answer = getattr(app.test_client(), method)(path, headers={"Origin": SITE})
+    assert answer.status_code == status
+    page = soup(answer)
+    assert page.select_one("footer.site-footer")
+    switch = {a["lang"]: a["href"] for a in page.select("nav.language-switcher a")}
+    assert set(switch) == {"sv", "en"}
