@@ -56,9 +56,3 @@ def zone_name(zone, language):
         return get_timezone_name(zone.key, locale=language)
     except LookupError:
         return zone.key
-
-
-def zone_label(zone, language):
-    """'svensk tid (Europe/Stockholm)': the readable name with the key, the key only once."""
-    name = zone_name(zone, language)
-    return name if name == zone.key else f"{name} ({zone.key})"

@@ -209,7 +209,8 @@ def test_confirming_redirects_to_a_localized_thank_you_page(app, client):
     assert response.status_code == 303
     location = urlsplit(response.headers["Location"])
     assert location.path == "/ebook/thanks"
-    assert parse_qs(location.query) == {"lang": ["en"], "page": [SITE + "/en/ebook/?utm_source=ad"]}
+    assert parse_qs(location.query) == {"lang": ["en"],
+                                        "page": [SITE + "/en/ebook/?utm_source=ad"]}
     thanks = client.get(response.headers["Location"])
     page = thanks.get_data(as_text=True)
     assert '<html lang="en">' in page and OK_EN in page
