@@ -5,6 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from booking_helpers import Visitor, booking_app, bookings, manage_url
 from forms_helpers import serve_site_with_forms
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +107,10 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         page.evaluate("document.querySelectorAll('[name=start]')"
                       ".forEach(function (input) { input.required = false; })")
         page.get_by_role("button", name="Flytta mötet till den här tiden").click()
-        page.wait_for_url(link + "/move?lang=sv#move-title")
+        page.wait_for_url(link + "/move?lang=sv")
+        # The reason is in view at the top of the answer, and again beside the times.
+        expect(page.locator("[role=alert]")).to_be_in_viewport()
+        expect(page.locator("#booking-start-error")).to_be_in_viewport()
         assert page.inner_text("[role=alert]").startswith("Du valde ingen ny tid.")
         assert page.inner_text("#booking-start-error") == "Välj en tid."
         assert violations(axe, page) == []
