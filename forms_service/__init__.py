@@ -13,7 +13,7 @@ def create_app(config=None):
     """Build the app: defaults, then FORMS_* environment variables, then config."""
     from . import config as settings
     from . import db as database
-    from . import errors, logs
+    from . import errors, layout, logs
     from .ebook.pdf import ensure_pdfs
     from .i18n import load_catalogs, translate
 
@@ -49,6 +49,7 @@ def create_app(config=None):
 
     app.extensions["forms_catalogs"] = load_catalogs()
     app.jinja_env.globals["_"] = translate
+    layout.init_app(app)
     logs.init_app(app)  # first, so every later hook's log lines carry the request id
     database.init_app(app)
     errors.init_app(app)  # before the limiter: its Retry-After hook must run after the limiter's

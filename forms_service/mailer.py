@@ -3,8 +3,9 @@
 import logging
 import smtplib
 import ssl
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -15,18 +16,35 @@ from .i18n import translate
 log = logging.getLogger(__name__)
 
 
+# RFC 3834: mail sent by a program, so vacation responders and the like do not answer it.
+AUTO_SUBMITTED = "auto-generated"
+
+
+def new_mail(to, subject, reply_to):
+    """A message with our envelope headers: From, To, Reply-To, Subject, Date, Message-ID.
+
+    Only our own settings and validated addresses may reach the headers; names and other
+    text the visitor typed stay in the body.
+    """
+    config = current_app.config
+    msg = EmailMessage()
+    msg["From"] = config["MAIL_FROM"]
+    msg["To"] = to
+    msg["Reply-To"] = reply_to
+    msg["Subject"] = subject
+    # An aware UTC time gives "+0000"; formatdate(localtime=False) wrote "-0000", which
+    # RFC 5322 reserves for "the local zone is unknown".
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
+    msg["Auto-Submitted"] = AUTO_SUBMITTED
+    return msg
+
+
 def build_ebook_mail(lead, language, link):
     """Return the confirmation mail carrying the download link, in the reader's language."""
     config = current_app.config
-    msg = EmailMessage()
-    # Only our own settings and the validated address reach the headers;
-    # the reader's name stays in the body.
-    msg["From"] = config["MAIL_FROM"]
-    msg["To"] = lead.email
-    msg["Reply-To"] = config["SUPPORT_EMAIL"]
-    msg["Subject"] = translate("Your e-book from Normkraft", language)
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
+    msg = new_mail(lead.email, translate("Your e-book from Normkraft", language),
+                   config["SUPPORT_EMAIL"])
     context = {"lead": lead, "link": link, "language": language,
                "support_email": config["SUPPORT_EMAIL"],
                "link_days": config["LINK_MAX_AGE"] // 86400,
@@ -38,6 +56,8 @@ def build_ebook_mail(lead, language, link):
 
 def send(msg):
     """Deliver msg through FORMS_SMTP_URL, or write it to instance/mail/ when unset."""
+    if "Auto-Submitted" not in msg:  # every mail the service sends is a program's
+        msg["Auto-Submitted"] = AUTO_SUBMITTED
     url = current_app.config["SMTP_URL"]
     if url:
         _send_smtp(url, msg)

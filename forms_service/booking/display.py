@@ -3,9 +3,14 @@
 from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_name
 
+from ..i18n import translate
+
 HOME_ZONE = "Europe/Stockholm"
+# What people call the home zone; CLDR only knows "Central European Time" for it.
+HOME_ZONE_NAME = "Swedish time"
 
 
 def zone_or_home(name):
@@ -42,7 +47,11 @@ def clock(moment, zone, language):
 
 
 def zone_name(zone, language):
-    """A readable zone name such as 'centraleuropeisk tid' (falls back to the key)."""
+    """A readable zone name: 'svensk tid', 'östnordamerikansk tid'; else the key itself."""
+    if zone.key == HOME_ZONE:
+        return translate(HOME_ZONE_NAME, language)
+    if zone.key not in get_global("zone_territories"):
+        return zone.key  # UTC and Etc/*: CLDR would say "Unknown Region (UTC) Time"
     try:
         return get_timezone_name(zone.key, locale=language)
     except LookupError:

@@ -4,32 +4,16 @@ Kinds: booking_request / booking_cancel go to the visitor in their language with
 .ics invite; booking_sales_new / booking_sales_cancel go to FORMS_SALES_EMAIL.
 """
 
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-
 from flask import current_app, render_template, url_for
 
 from ..db import db
 from ..i18n import translate
-from ..mailer import send
+from ..mailer import new_mail, send
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
 from .ics import invite
 from .models import Booking
 from .tokens import manage_token
-
-
-def _envelope(to, subject, reply_to):
-    config = current_app.config
-    msg = EmailMessage()
-    # Only our settings and validated addresses reach the headers.
-    msg["From"] = config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Reply-To"] = reply_to
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
-    return msg
 
 
 def _context(booking, language):
@@ -70,7 +54,7 @@ def visitor_mail(message):
         subject = translate("Your meeting with Normkraft is cancelled", language)
     else:
         subject = translate("Your meeting with Normkraft is booked", language)
-    msg = _envelope(booking.email, subject, current_app.config["SALES_EMAIL"])
+    msg = new_mail(booking.email, subject, current_app.config["SALES_EMAIL"])
     msg.set_content(render_template("booking/mail_visitor.txt", **context))
     msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
     method = "CANCEL" if cancel else "REQUEST"
@@ -95,7 +79,7 @@ def sales_mail(message):
         subject = translate("Meeting cancelled: %(company)s", language, company=company)
     else:
         subject = translate("New meeting booked: %(company)s", language, company=company)
-    msg = _envelope(current_app.config["SALES_EMAIL"], subject, booking.email)
+    msg = new_mail(current_app.config["SALES_EMAIL"], subject, booking.email)
     msg.set_content(render_template("booking/mail_sales.txt", **context))
     return msg
 

@@ -1,4 +1,8 @@
-"""The page behind the signed link in the confirmation: cancel or move the meeting."""
+"""The page behind the signed link in the confirmation: move or cancel the meeting.
+
+Moving is the main action. Cancelling asks first: the manage page's dialog (JavaScript), or
+without it a confirmation page answering the first POST; only confirm=yes cancels.
+"""
 
 from flask import g, redirect, render_template, request, url_for
 
@@ -8,7 +12,7 @@ from ..i18n import pick_language, translate
 from ..limits import limiter, per_ip
 from ..responses import failure
 from .blueprint import availability, bp, now
-from .display import as_utc, when, zone_or_home
+from .display import as_utc, when, zone_name, zone_or_home
 from .forms import CancelForm, MoveForm
 from .messages import CHANGED, TAKEN, problem_message
 from .models import CONFIRMED, Booking
@@ -20,7 +24,8 @@ from .views import requested_day, slot_page
 def _booking_from(token):
     """Return (booking, None) or (None, error response); sets the page language."""
     payload, problem = read_manage_token(token)
-    g.lang = pick_language((payload or {}).get("l") or request.args.get("lang"))
+    # ?lang= is the language switch; without it, the language the meeting was booked in.
+    g.lang = pick_language(request.args.get("lang") or (payload or {}).get("l"))
     booking = db.session.get(Booking, payload["b"]) if payload and not problem else None
     if booking is None or booking.uid != payload.get("u"):
         expired = problem == "expired"
@@ -29,16 +34,22 @@ def _booking_from(token):
     return booking, None
 
 
+def _when(booking):
+    zone = zone_or_home(booking.time_zone)
+    return when(as_utc(booking.starts_at), as_utc(booking.ends_at), g.lang, zone)
+
+
 def _page(booking, token, status=200, notice=None, move_form=None, first_day=None):
     zone = zone_or_home(booking.time_zone)
     move_form = move_form or MoveForm()
+    errors = {"start": [str(e) for e in move_form.start.errors]} if move_form.start.errors else {}
     state = ("moved" if booking.replaced_by else "cancelled" if booking.status != CONFIRMED
              else "past" if has_started(booking, now()) else "open")
     times = slot_page(zone, first_day, move_form.start_utc) if state == "open" else {}
     return render_template(
         "booking/manage.html", lang=g.lang, booking=booking, token=token, state=state,
-        notice=notice, cancel_form=CancelForm(), move_form=move_form, zone_key=zone.key,
-        when=when(as_utc(booking.starts_at), as_utc(booking.ends_at), g.lang, zone), **times,
+        notice=notice, cancel_form=CancelForm(), move_form=move_form, errors=errors,
+        zone_key=zone.key, zone_label=zone_name(zone, g.lang), when=_when(booking), **times,
     ), status, {"Cache-Control": "no-store"}
 
 
@@ -52,7 +63,7 @@ def manage(token):
 @bp.post("/manage/<token>/cancel")
 @limiter.limit(per_ip)
 def cancel_booking(token):
-    """Cancel the meeting (frees the slot, sends CANCEL invites), then show the page again."""
+    """Ask first; with confirm=yes cancel (frees the slot, sends CANCEL invites)."""
     booking, problem = _booking_from(token)
     if problem:
         return problem
@@ -63,10 +74,16 @@ def cancel_booking(token):
                      translate("Your session has expired. Please try again."))
     if has_started(booking, now()):
         return _page(booking, token, 409)
+    if request.form.get("confirm") != "yes":
+        if booking.status != CONFIRMED:
+            return _page(booking, token, 409, translate(CHANGED))
+        return render_template(
+            "booking/cancel_confirm.html", lang=g.lang, token=token, cancel_form=CancelForm(),
+            when=_when(booking)), 200, {"Cache-Control": "no-store"}
     if not cancel(booking):
         # Cancelled or moved by another tab meanwhile: show how it stands now.
         return _page(booking, token, 409, translate(CHANGED))
-    return redirect(url_for("booking.manage", token=token), code=303)
+    return redirect(url_for("booking.manage", token=token, lang=g.lang), code=303)
 
 
 @bp.post("/manage/<token>/move")
@@ -87,7 +104,9 @@ def move_booking(token):
     if has_started(booking, now()):
         return _page(booking, token, 409)
     if not form.validate():
-        return _page(booking, token, 422, translate("Please pick a time."), form)
+        return _page(booking, token, 422, translate(
+            "You did not pick a new time. Pick one in the list below and press the button "
+            "again."), form)
     details = {name: getattr(booking, name) for name in (
         "name", "email", "company", "phone", "topics", "message", "language", "time_zone",
         "consent_text", "page_url")}

@@ -2,7 +2,7 @@
 
 from ..i18n import translate
 
-SUCCESS = "Thank you! We will hear from you soon!"
+SUCCESS = "Thank you! You will hear from us soon!"
 TAKEN = "That time was just taken. Please pick another."
 CHANGED = ("This meeting was changed in the meantime, so nothing more was done. "
            "Here is how it stands now.")

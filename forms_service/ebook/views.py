@@ -43,7 +43,9 @@ def _render_form(form, status, notice=None):
 def _success():
     if wants_json():
         return json_answer(True, success_message(), 200)
-    return redirect(url_for("ebook.thanks", lang=g.lang), code=303)
+    # The thank-you page links back to the page the form was filled on (layout.came_from).
+    page = same_site_url(request.form.get("page_url"))
+    return redirect(url_for("ebook.thanks", lang=g.lang, page=page), code=303)
 
 
 def _confirm_page(form):

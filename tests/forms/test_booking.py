@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from forms_service.db import db
 from forms_service.models import OutboxMessage
 
-OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! We will hear from you soon!"}
+OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! You will hear from us soon!"}
 TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 

@@ -1,13 +1,18 @@
 """Booking in a real browser: the JavaScript widget (sv, en), the plain form, keyboard only."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from booking_helpers import Visitor, booking_app, bookings
 from forms_helpers import serve_site_with_forms
 
+from forms_service.booking.display import as_utc, when
+
 pytestmark = pytest.mark.browser
 
 PAGES = {"sv": "/boka-mote/", "en": "/en/book-a-meeting/"}
-OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! We will hear from you soon!"}
+OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! You will hear from us soon!"}
+MEETING = {"sv": "Ditt möte:", "en": "Your meeting:"}
 TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 
@@ -54,6 +59,12 @@ def test_pick_a_day_and_a_time_and_book_inline(chromium, live, lang, zone, times
         page.locator("#booking-status").filter(has_text=OK[lang]).wait_for(timeout=10000)
         assert page.url == origin + PAGES[lang]
         (booking,) = bookings(app)
+        # The answer repeats the booked time in the visitor's zone, as the mail does.
+        with app.app_context():
+            booked = when(as_utc(booking.starts_at), as_utc(booking.ends_at), lang,
+                          ZoneInfo(zone))
+        assert page.inner_text("#booking-status") == f"{OK[lang]} {MEETING[lang]} {booked}."
+        assert times in booked
         assert (booking.language, booking.time_zone, booking.topics) == (lang, zone, "iso14001")
         assert booking.phone == "+46701234567"
         # The booked time is gone from the list.

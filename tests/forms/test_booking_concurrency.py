@@ -83,7 +83,8 @@ CHANGED = "This meeting was changed in the meantime, so nothing more was done."
 
 
 @pytest.mark.parametrize("second", [
-    ("move", {"start": "2026-04-01T09:00:00+02:00"}), ("cancel", {})], ids=["move", "cancel"])
+    ("move", {"start": "2026-04-01T09:00:00+02:00"}), ("cancel", {"confirm": "yes"}),
+], ids=["move", "cancel"])
 def test_two_tabs_change_one_booking_once(tmp_path, ebook_source, database, second):
     """A move and a second move (or a cancel) of one booking at once: one wins, one is 409."""
     app = booking_app(tmp_path, ebook_source, **database)

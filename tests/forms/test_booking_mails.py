@@ -103,7 +103,11 @@ def test_the_signed_link_cancels_frees_the_slot_and_sends_cancel(bapp, booked):
     html = page.get_data(as_text=True)
     assert '<html lang="en">' in html and "Cancel the meeting" in html
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    answer = client.post(link + "/cancel", data={"csrf_token": token},
+    # The first POST only asks (the page without JavaScript); confirm=yes cancels.
+    asked = client.post(link + "/cancel", data={"csrf_token": token}, headers={"Origin": SITE})
+    assert asked.status_code == 200 and "Cancel the meeting?" in asked.get_data(as_text=True)
+    assert bookings(bapp)[0].status == "confirmed"
+    answer = client.post(link + "/cancel", data={"csrf_token": token, "confirm": "yes"},
                          headers={"Origin": SITE})
     assert answer.status_code == 303
     after = client.get(link).get_data(as_text=True)
@@ -122,7 +126,8 @@ def test_the_signed_link_cancels_frees_the_slot_and_sends_cancel(bapp, booked):
     assert str(event["STATUS"]) == "CANCELLED"
     assert sales_cancel["Subject"] == "Möte avbokat: Ek AB"
     # A second cancel changes nothing and sends nothing.
-    client.post(link + "/cancel", data={"csrf_token": token}, headers={"Origin": SITE})
+    client.post(link + "/cancel", data={"csrf_token": token, "confirm": "yes"},
+                headers={"Origin": SITE})
     assert pending_mail(bapp) == (0, 0)
 
 

@@ -1,5 +1,7 @@
 """The signup in a real browser: with JavaScript (sv, en), without it, errors, keyboard only."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -8,7 +10,7 @@ from forms_service.models import Lead
 
 pytestmark = pytest.mark.browser
 
-OK = {"sv": "Tack! Nu får du snart ett e-post från oss!",
+OK = {"sv": "Tack! Nu får du snart ett mejl från oss!",
       "en": "Thank you! You will soon get an e-mail from us!"}
 PAGES = {"sv": "/e-bok/", "en": "/en/ebook/"}
 
@@ -103,14 +105,23 @@ def test_without_javascript_confirm_then_thank_you_page(no_js_page, live_site):
     page.click("form.ebook-form button[type=submit]")
     # The static page has no token: a confirmation page keeps the values.
     page.wait_for_url(origin + "/forms/ebook")
+    # In the site's frame: menu, language switch (to the site's e-book pages) and footer.
+    assert page.get_attribute(".main-nav a >> text=Free e-book", "href") == origin + PAGES["en"]
+    assert page.get_attribute(".language-switcher a[lang=sv]", "href") == origin + PAGES["sv"]
+    assert page.get_attribute(".language-switcher a[aria-current]", "lang") == "en"
+    assert "support@normkraft.se" in page.inner_text("footer.site-footer")
     assert page.input_value("#ebook-name") == "Bo Berg"
     assert page.input_value("#ebook-email") == "bo@example.com"
     assert page.is_checked("#ebook-consent")
     assert leads(app) == []
     page.wait_for_timeout(400)
     page.click("form.ebook-form button[type=submit]")
-    page.wait_for_url(origin + "/forms/ebook/thanks?lang=en")
+    page.wait_for_url(lambda url: url.startswith(origin + "/forms/ebook/thanks?") and parse_qs(
+        urlsplit(url).query) == {"lang": ["en"], "page": [origin + PAGES["en"]]})
     assert OK["en"] in page.inner_text("main")
+    # Back to the page the form was filled on, not to the home page.
+    page.click("text=Back to the page you were reading")
+    page.wait_for_url(origin + PAGES["en"])
     assert page.get_attribute("html", "lang") == "en"
     (lead,) = leads(app)
     assert (lead.email, lead.page_url) == ("bo@example.com", origin + PAGES["en"])

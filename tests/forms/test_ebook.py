@@ -2,6 +2,8 @@
 
 import re
 import time
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import itsdangerous
 import pytest
@@ -13,7 +15,7 @@ from forms_service.models import Consent, Lead, OutboxMessage
 
 from forms_helpers import SITE, pending_mail
 
-OK_SV = "Tack! Nu får du snart ett e-post från oss!"
+OK_SV = "Tack! Nu får du snart ett mejl från oss!"
 OK_EN = "Thank you! You will soon get an e-mail from us!"
 FAIL_SV = "Oj! Något gick fel. Hör av dig till support@normkraft.se"
 
@@ -243,10 +245,17 @@ def confirm(app, client, first, **changes):
 def test_confirming_redirects_to_a_localized_thank_you_page(app, client):
     response = confirm(app, client, form_post(client))
     assert response.status_code == 303
-    assert response.headers["Location"] == "/ebook/thanks?lang=en"
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/ebook/thanks"
+    assert parse_qs(location.query) == {"lang": ["en"],
+                                        "page": [SITE + "/en/ebook/?utm_source=ad"]}
     thanks = client.get(response.headers["Location"])
     page = thanks.get_data(as_text=True)
     assert '<html lang="en">' in page and OK_EN in page
+    # The way back leads to the page the form was filled on, not to the home page.
+    back = unescape(re.search(r'<a href="([^"]+)">Back to the page you were reading</a>',
+                                   page).group(1))
+    assert back == SITE + "/en/ebook/?utm_source=ad"
     with app.app_context():
         lead = db.session.scalars(select(Lead)).one()
     assert (lead.email, lead.language, lead.utm_source) == ("bo@example.com", "en", "ad")

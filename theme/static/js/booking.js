@@ -16,7 +16,8 @@
     return {
       key: new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }),
       day: new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "long", day: "numeric", month: "long" }),
-      time: new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      time: new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+      date: new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric" })
     };
   }
 
@@ -114,10 +115,23 @@
     });
   };
 
+  /* "Monday, March 30, 2026, 03:00–03:45 (America/New_York)": the booked time as the
+     confirmation mail gives it, in the visitor's zone. */
+  Booking.prototype.describe = function (start) {
+    var slot = null;
+    this.days.forEach(function (day) {
+      day.slots.forEach(function (s) { if (s.value === start) slot = s; });
+    });
+    if (!slot) return "";
+    return this.format.date.format(new Date(start)) + ", " + slot.label + " (" + this.zone + ")";
+  };
+
   Booking.prototype.submit = function (event) {
     event.preventDefault();
     var self = this;
     var form = this.form;
+    var chosen = form.querySelector("input[name=start]:checked");
+    var booked = chosen ? this.describe(chosen.value) : "";
     window.NormkraftForms.send(form, {
       prefix: "booking",
       fields: FIELDS,
@@ -125,6 +139,10 @@
       input: function (name) { return name === "start" ? self.select : form.elements[name]; },
       after: function (data, httpStatus) {
         if (data.ok) {
+          if (booked) {
+            var status = form.querySelector("#booking-status");
+            status.textContent = data.message + " " + form.dataset.bookedLabel + " " + booked + ".";
+          }
           var day = self.select.value;
           form.elements.tz.value = self.zone;
           self.load(day);
