@@ -40,11 +40,10 @@ def _render_form(form, status, notice=None):
                            privacy_url=site_link("/en/privacy-policy/")), status, {"Cache-Control": "no-store"}
 
 
-def _success():
+def _success(page):
     if wants_json():
         return json_answer(True, success_message(), 200)
     # The thank-you page links back to the page the form was filled on (layout.came_from).
-    page = same_site_url(request.form.get("page_url"))
     return redirect(url_for("ebook.thanks", lang=g.lang, page=page), code=303)
 
 
@@ -64,16 +63,17 @@ def _confirm_page(form):
 
 def _record(form, signals):
     """Store a valid signup (a flagged one too: only the address's owner can confirm it)."""
+    page_url = source_page(form.page_url.data or request.headers.get("Referer"))
     record_signup(
         email=form.email.data.lower(),
         name=form.name.data,
         language=g.lang,
-        page_url=source_page(form.page_url.data or request.headers.get("Referer")),
+        page_url=page_url,
         referrer=web_url(form.referrer.data),
         consent_text=consent_text(),
         bot_signals=bot_signals.as_text(signals),
     )
-    return _success()
+    return _success(page_url)
 
 
 SIGNUP = PublicForm("ebook", EbookForm, act=_record, confirm=_confirm_page,
