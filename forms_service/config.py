@@ -123,6 +123,10 @@ DEFAULTS = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     # A Redis that hangs instead of refusing must fail fast too, or it stalls every signup.
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+    # Redis dying between the check and a conditional deduction (the desk login counts only
+    # failures, after the view ran) must not turn the answer into a 500: the deduction is
+    # logged and skipped; the login's own lockout in the database still counts.
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
     "DESK_PAGE_SIZE": 50,
     "DIGEST_UPCOMING_DAYS": 7,

@@ -11,13 +11,12 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from forms_helpers import SMTPCollector, Signup, free_port, make_app, pending_mail, wait_for
 
-from desk_helpers import staff_client
+from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, staff_client
 
 from forms_service.db import db
+from forms_service.desk import auth
 from forms_service.tokens import download_token
 from forms_service.models import OutboxMessage
-
-pytestmark = pytest.mark.postgres
 
 # Each is asked while PostgreSQL hangs: (method, path, headers); {download} is a real link.
 PAGES = [
@@ -56,6 +55,7 @@ def timed(client, method, path, **kwargs):
     return response, time.monotonic() - began
 
 
+@pytest.mark.postgres
 def test_postgres_hanging_gives_503_within_deadlines_then_recovers(frozen_pg):
     app, proxy = frozen_pg
     client = staff_client(app)
@@ -91,6 +91,7 @@ def test_postgres_hanging_gives_503_within_deadlines_then_recovers(frozen_pg):
     assert emails == {"before@example.com", "after@example.com"}
 
 
+@pytest.mark.postgres
 def test_a_long_statement_is_cancelled_by_the_server(pg_app):
     """statement_timeout: a slow query on a live server ends with a 503, not a hang."""
     pg_app.config["DB_STATEMENT_TIMEOUT"] = 4.0
@@ -120,5 +121,33 @@ def test_smtp_hanging_frees_the_worker_then_sends(tmp_path, ebook_source, smtp_s
     proxy.thaw()
     assert pending_mail(app) == (1, 0)
     assert [m["To"] for m in handler.messages] == ["mail@example.com"]
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("how, password, status", [("close", "not the password", 200),
+                                                   ("freeze", PASSWORD, 303)])
+def test_redis_dying_in_the_middle_of_a_desk_login(tmp_path, ebook_source, redis_url,
+                                                   freeze_proxy, monkeypatch, how, password,
+                                                   status):
+    """The limit is checked before the view and charged after it: Redis dies in between."""
+    proxy = freeze_proxy(urlsplit(redis_url).port or 6379)
+    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI=through(redis_url, proxy.port))
+    add_staff(app)
+    client = app.test_client()
+    token = csrf_token(client)
+    check = auth.authenticate
+
+    def authenticate_while_redis_dies(*args):
+        getattr(proxy, how)()
+        return check(*args)
+
+    monkeypatch.setattr(auth, "authenticate", authenticate_while_redis_dies)
+    began = time.monotonic()
+    response = client.post("/admin/login", data={"email": STAFF, "password": password,
+                                                 "csrf_token": token})
+    assert response.status_code == status
+    assert time.monotonic() - began < 5
     with app.app_context():
         db.engine.dispose()
