@@ -13,7 +13,7 @@ def create_app(config=None):
     """Build the app: defaults, then FORMS_* environment variables, then config."""
     from . import config as settings
     from . import db as database
-    from . import errors, logs
+    from . import errors, headers, logs
     from .ebook.pdf import ensure_pdfs
     from .i18n import load_catalogs, translate
 
@@ -53,6 +53,7 @@ def create_app(config=None):
     database.init_app(app)
     _init_security(app)
     errors.init_app(app)
+    headers.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
 
