@@ -103,6 +103,11 @@ DEFAULTS = {
     "OUTBOX_BACKOFF_SECONDS": 30.0,
     "OUTBOX_BACKOFF_MAX_SECONDS": 3600.0,
     "OUTBOX_LEASE_SECONDS": 300,
+    # A destination failing this many times in a row is paused for OUTBOX_BREAKER_SECONDS,
+    # doubled at each further failure up to the maximum; one message then tries it again.
+    "OUTBOX_BREAKER_FAILURES": 3,
+    "OUTBOX_BREAKER_SECONDS": 30.0,
+    "OUTBOX_BREAKER_MAX_SECONDS": 900.0,
     # PostgreSQL: the client waits this much longer than statement_timeout for an answer,
     # so a slow server cancels the statement itself and only a hung one hits the deadline.
     "DB_DEADLINE_GRACE": 0.5,

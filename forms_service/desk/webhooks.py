@@ -108,6 +108,11 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def destination(message):
+    """The receiver a webhook message goes to (its own circuit breaker)."""
+    return db.session.get(WebhookDelivery, message.id).url
+
+
 def deliver(message):
     """POST the stored body; raise (so the outbox retries) unless the answer is 2xx."""
     delivery = db.session.get(WebhookDelivery, message.id)
