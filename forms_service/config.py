@@ -106,6 +106,8 @@ DEFAULTS = {
     # A destination failing this many times in a row is paused for OUTBOX_BREAKER_SECONDS,
     # doubled at each further failure up to the maximum; one message then tries it again.
     "OUTBOX_BREAKER_FAILURES": 3,
+    # Threads per lane in each worker: the visitor's mail is the one a person waits for.
+    "OUTBOX_THREADS": {"visitor": 4, "staff": 1, "webhook": 2},
     "OUTBOX_BREAKER_SECONDS": 30.0,
     "OUTBOX_BREAKER_MAX_SECONDS": 900.0,
     # PostgreSQL: the client waits this much longer than statement_timeout for an answer,

@@ -111,10 +111,20 @@ def register_kind(kind, deliver, lane=STAFF, destination=_smtp):
 
 
 class Breaker:
-    """The circuit breaker of one destination, kept in outbox_destinations (all workers)."""
+    """The circuit breaker of one destination, kept in outbox_destinations (all workers).
+
+    One object serves a batch: the state is read once, and a success is written only when
+    it changes something (or once every SUCCESS_WRITE_SECONDS), since every thread of every
+    worker shares the SMTP server's row.
+    """
+
+    SUCCESS_WRITE_SECONDS = 30
 
     def __init__(self, key):
         self.key = key
+        row = self._row()
+        self.failures, self.paused_until = row.failures, row.open_until
+        self.last_success_at = row.last_success_at
 
     def _row(self):
         row = db.session.get(OutboxDestination, self.key)
@@ -129,10 +139,9 @@ class Breaker:
 
     def open_until(self):
         """When a paused destination may be tried again (None: it may be tried now)."""
-        row = self._row()
-        if row.open_until is None or row.open_until <= utcnow():
+        if self.paused_until is None or self.paused_until <= utcnow():
             return None
-        return row.open_until
+        return self.paused_until
 
     def failed(self, error):
         config = current_app.config
@@ -147,14 +156,21 @@ class Breaker:
             row.open_until = now + timedelta(seconds=pause)
             log.warning("forms outbox: %s paused for %.0f s after %s failures in a row",
                         self.key, pause, row.failures)
+        self.failures, self.paused_until = row.failures, row.open_until
 
     def succeeded(self):
-        row = db.session.get(OutboxDestination, self.key)
-        if row.failures or row.open_until:
+        now = utcnow()
+        stale = (self.last_success_at is None or (now - self.last_success_at).total_seconds()
+                 > self.SUCCESS_WRITE_SECONDS)
+        if not (self.failures or self.paused_until or stale):
+            return
+        if self.failures or self.paused_until:
             log.info("forms outbox: %s works again", self.key)
-        row.failures = 0
-        row.open_until = None
-        row.last_success_at = utcnow()
+        db.session.execute(
+            update(OutboxDestination).where(OutboxDestination.key == self.key)
+            .values(failures=0, open_until=None, last_success_at=now)
+            .execution_options(synchronize_session=False))
+        self.failures, self.paused_until, self.last_success_at = 0, None, now
 
 
 def _renew_lease(message_id, token):
@@ -189,6 +205,7 @@ def process_outbox(limit=None, stop=None, lane=None):
     lane: only that lane's kinds (the worker's threads); None: every kind.
     """
     sent = failed = 0
+    breakers = {}  # destination -> its Breaker, for this batch
     batch = claim_batch(limit, lane)
     # Read before the first commit expires the objects (and reloads another worker's token).
     claims = [(message, message.id, message.claim_token) for message in batch]
@@ -197,7 +214,10 @@ def process_outbox(limit=None, stop=None, lane=None):
         if (stop is not None and stop.is_set()) or not _renew_lease(message_id, token):
             continue
         deliver, _, destination = _deliverers[message.kind]
-        breaker = Breaker(destination(message))
+        key = destination(message)
+        if key not in breakers:
+            breakers[key] = Breaker(key)
+        breaker = breakers[key]
         paused_until = breaker.open_until()
         if paused_until is not None:
             _defer(message, paused_until)
@@ -260,9 +280,11 @@ def _commit_sent(message_id, token):
 
 
 def run_worker(app, stop, poll=None, lanes=LANES):
-    """Process the outbox until stop is set: one thread per lane, each on its own."""
+    """Process the outbox until stop is set: each lane in its own threads (OUTBOX_THREADS)."""
+    counts = app.config["OUTBOX_THREADS"]
     threads = [threading.Thread(target=run_lane, args=(app, stop, lane, poll),
-                                name=f"forms-outbox-{lane}", daemon=True) for lane in lanes]
+                                name=f"forms-outbox-{lane}-{n}", daemon=True)
+               for lane in lanes for n in range(counts.get(lane, 1))]
     for thread in threads:
         thread.start()
     for thread in threads:
