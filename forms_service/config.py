@@ -102,7 +102,8 @@ DEFAULTS = {
     "OUTBOX_MAX_ATTEMPTS": 12,
     "OUTBOX_BACKOFF_SECONDS": 30.0,
     "OUTBOX_BACKOFF_MAX_SECONDS": 3600.0,
-    "OUTBOX_LEASE_SECONDS": 300,
+    "OUTBOX_LEASE_SECONDS": 300,  # per message, from just before its send
+    "OUTBOX_CLAIM_SECONDS": 60,  # a claimed batch's messages not yet reached
     # A destination failing this many times in a row is paused for OUTBOX_BREAKER_SECONDS,
     # doubled at each further failure up to the maximum; one message then tries it again.
     "OUTBOX_BREAKER_FAILURES": 3,

@@ -64,7 +64,12 @@ def claim_batch(limit=None, lane=None):
     )
     if lane is not None:
         due = due.where(OutboxMessage.kind.in_(lane_kinds(lane)))
-    lease_end = now + timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    # A claim only has to last until the message's turn in the batch, when _renew_lease
+    # extends it for the send: a worker that dies or loses the database meanwhile leaves
+    # the rest of its batch to the others soon. A claim that ran out is safe: another
+    # worker's claim changes the token, and this worker's renewal then fails.
+    claim = min(config["OUTBOX_CLAIM_SECONDS"], config["OUTBOX_LEASE_SECONDS"])
+    lease_end = now + timedelta(seconds=claim)
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due))

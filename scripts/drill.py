@@ -76,7 +76,8 @@ FAILURE_MSGID = "Oops! Something went wrong. Get in touch with %(email)s"
 # Short lease, backoff and breaker pauses, so the drill's faults heal within minutes instead
 # of hours. The lease still outlasts the PostgreSQL freeze: a worker that sent a mail just
 # before it keeps the message until it can record the send (no second copy).
-WORKER_CONFIG = {"OUTBOX_LEASE_SECONDS": 60, "OUTBOX_POLL_SECONDS": 0.5, "OUTBOX_BATCH": 10,
+WORKER_CONFIG = {"OUTBOX_LEASE_SECONDS": 60, "OUTBOX_CLAIM_SECONDS": 10,
+                 "OUTBOX_POLL_SECONDS": 0.5, "OUTBOX_BATCH": 10,
                  "OUTBOX_BACKOFF_SECONDS": 2.0, "OUTBOX_BACKOFF_MAX_SECONDS": 8.0,
                  "OUTBOX_BREAKER_SECONDS": 2.0, "OUTBOX_BREAKER_MAX_SECONDS": 8.0,
                  "OUTBOX_MAX_ATTEMPTS": 200}
