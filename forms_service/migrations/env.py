@@ -30,6 +30,7 @@ def run_migrations_online():
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(
                 f"SET statement_timeout = {MIGRATION_DEADLINE_SECONDS * 1000}")
+            connection.commit()  # else Alembic finds a transaction begun and never commits
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite")
         with context.begin_transaction():
