@@ -16,8 +16,7 @@ log = logging.getLogger(__name__)
 
 # A server the request needed did not answer, or answered with a broken connection:
 # the reader gets the 503 (try again later), never a 500 and a stack trace.
-DATABASE_ERRORS = (OperationalError, InterfaceError, ProgrammingError, PoolTimeoutError,
-                   DBAPIError)
+DATABASE_ERRORS = (OperationalError, InterfaceError, ProgrammingError, PoolTimeoutError)
 DEPENDENCY_ERRORS = (RedisError, smtplib.SMTPException, ConnectionError, TimeoutError)
 
 

@@ -4,11 +4,14 @@ While a server hangs every page answers its localized 503 within the deadlines o
 README (Production and scale-out); once it answers again, the service serves normally.
 """
 
+import smtplib
 import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from forms_helpers import SMTPCollector, Signup, free_port, make_app, pending_mail, wait_for
 
 from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, staff_client
@@ -151,3 +154,24 @@ def test_redis_dying_in_the_middle_of_a_desk_login(tmp_path, ebook_source, redis
     assert time.monotonic() - began < 5
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("error", [
+    redis.exceptions.ConnectionError("Connection reset by peer"),
+    redis.exceptions.TimeoutError("Timeout reading from socket"),
+    smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ConnectionResetError(104, "Connection reset by peer"),
+    TimeoutError("timed out"),
+    PoolTimeout("QueuePool limit of size 5 overflow 10 reached"),
+], ids=lambda error: type(error).__name__)
+def test_a_dependency_dying_mid_request_is_a_localized_503(sqlite_app, error):
+    def dies():
+        raise error
+
+    sqlite_app.add_url_rule("/dies", "dies", dies)
+    client = sqlite_app.test_client()
+    answer = client.get("/dies", headers={"Accept": "application/json"})
+    assert answer.status_code == 503
+    assert "support@normkraft.se" in answer.get_json()["message"]
+    page = client.get("/dies?lang=en")
+    assert page.status_code == 503 and b"Something went wrong" in page.data
