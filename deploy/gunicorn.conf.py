@@ -17,8 +17,20 @@ worker_class = "gthread"
 threads = int(os.environ.get("FORMS_THREADS", 4))
 # Each worker builds its own app (and database pool) after the fork: nothing shared.
 preload_app = False
+# A stuck request: every call the app makes out has a deadline (PostgreSQL 2 s to connect,
+# 4.5 s per answer, 3 s for a pooled connection; Redis 1 s; SMTP and webhooks only in the
+# outbox worker), so a request ends within about 5 s even when a server hangs. Should
+# something else still block a thread, gthread cannot kill that thread, so the worker
+# must not be wedged for good by it:
+# - `threads` > 1: one stuck thread leaves the worker's other threads serving;
+# - `max_requests` (+ jitter): the worker is recycled after that many requests, and a
+#   recycle waits at most `graceful_timeout` for its requests, then kills the process;
+# - `timeout`: the arbiter kills a worker whose main loop stops sending heartbeats
+#   (with gthread that is the accept loop, not a request, so it may stay at 30 s).
+# The sync worker would kill a worker at `timeout` per request instead, but then one slow
+# request blocks its whole process: with deadlines everywhere, threads serve better.
 timeout = 30
-graceful_timeout = 20  # a restart lets requests in flight finish
+graceful_timeout = 20  # a restart lets requests in flight finish, a stuck one is killed
 keepalive = 5  # longer than nginx's upstream keepalive needs, shorter than its timeout
 max_requests = 5000
 max_requests_jitter = 500

@@ -13,7 +13,7 @@ def create_app(config=None):
     """Build the app: defaults, then FORMS_* environment variables, then config."""
     from . import config as settings
     from . import db as database
-    from . import errors, layout, logs
+    from . import errors, headers, layout, logs
     from .ebook.pdf import ensure_pdfs
     from .i18n import load_catalogs, translate
 
@@ -54,6 +54,7 @@ def create_app(config=None):
     database.init_app(app)
     errors.init_app(app)  # before the limiter: its Retry-After hook must run after the limiter's
     _init_security(app)
+    headers.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
 

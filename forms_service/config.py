@@ -3,7 +3,6 @@
 import os
 from urllib.parse import urlsplit
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def _flag(name, default):
@@ -16,6 +15,11 @@ def _flag(name, default):
 def _int(name, default):
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value else default
 
 
 def _list(name):
@@ -35,7 +39,7 @@ def from_environment():
     site_url = os.environ.get("FORMS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     smtp_url = os.environ.get("FORMS_SMTP_URL") or None
     database = database_url(os.environ.get("FORMS_DATABASE_URL") or None)
-    local = urlsplit(site_url).hostname in LOCAL_HOSTS
+    https = urlsplit(site_url).scheme == "https"
     return {
         # None means: the embedded defaults (SQLite and a key file in instance/).
         "SQLALCHEMY_DATABASE_URI": database,
@@ -53,7 +57,9 @@ def from_environment():
         # (an explicit database or SMTP server) runs them as separate commands.
         "AUTO_MIGRATE": _flag("FORMS_AUTO_MIGRATE", database is None),
         "OUTBOX_THREAD": _flag("FORMS_OUTBOX_THREAD", smtp_url is None),
-        "SESSION_COOKIE_SECURE": _flag("FORMS_COOKIE_SECURE", not local),
+        # Secure cookies follow the site's scheme, not the bind address: a LAN test over
+        # plain http (HOST=0.0.0.0 make run) must keep its session cookie.
+        "SESSION_COOKIE_SECURE": _flag("FORMS_COOKIE_SECURE", https),
         "PROXY_COUNT": _int("FORMS_PROXY_COUNT", 0),
         # json in production (deploy/gunicorn.conf.py and the systemd units set it).
         "LOG_FORMAT": os.environ.get("FORMS_LOG_FORMAT", "text").strip().lower(),
@@ -66,6 +72,16 @@ def from_environment():
         "DESK_LOGIN_LIMIT": os.environ.get("FORMS_DESK_LOGIN_LIMIT", "5/minute;30/hour"),
         "DESK_LOCKOUT_ATTEMPTS": _int("FORMS_DESK_LOCKOUT_ATTEMPTS", 5),
         "DESK_LOCKOUT_MINUTES": _int("FORMS_DESK_LOCKOUT_MINUTES", 15),
+        "DESK_IDLE_MINUTES": _int("FORMS_DESK_IDLE_MINUTES", 30),
+        "DESK_SESSION_HOURS": _int("FORMS_DESK_SESSION_HOURS", 8),
+        # Deadlines on every outside call (README: Production and scale-out).
+        "DB_CONNECT_TIMEOUT": _int("FORMS_DB_CONNECT_TIMEOUT", 2),
+        "DB_STATEMENT_TIMEOUT": _float("FORMS_DB_STATEMENT_TIMEOUT", 4.0),
+        "DB_LOCK_TIMEOUT": _float("FORMS_DB_LOCK_TIMEOUT", 3.0),
+        "DB_POOL_TIMEOUT": _float("FORMS_DB_POOL_TIMEOUT", 3.0),
+        "SMTP_CONNECT_TIMEOUT": _float("FORMS_SMTP_CONNECT_TIMEOUT", 5.0),
+        "SMTP_TIMEOUT": _float("FORMS_SMTP_TIMEOUT", 15.0),
+        "WEBHOOK_TIMEOUT": _float("FORMS_WEBHOOK_TIMEOUT", 5.0),
     }
 
 
@@ -86,8 +102,21 @@ DEFAULTS = {
     "OUTBOX_MAX_ATTEMPTS": 12,
     "OUTBOX_BACKOFF_SECONDS": 30.0,
     "OUTBOX_BACKOFF_MAX_SECONDS": 3600.0,
-    "OUTBOX_LEASE_SECONDS": 300,
-    "SMTP_TIMEOUT": 20,
+    "OUTBOX_LEASE_SECONDS": 300,  # per message, from just before its send
+    "OUTBOX_CLAIM_SECONDS": 60,  # a claimed batch's messages not yet reached
+    # A destination failing this many times in a row is paused for OUTBOX_BREAKER_SECONDS,
+    # doubled at each further failure up to the maximum; one message then tries it again.
+    "OUTBOX_BREAKER_FAILURES": 3,
+    # Threads per lane in each worker: the visitor's mail is the one a person waits for.
+    "OUTBOX_THREADS": {"visitor": 4, "staff": 1, "webhook": 2},
+    "OUTBOX_BREAKER_SECONDS": 30.0,
+    "OUTBOX_BREAKER_MAX_SECONDS": 900.0,
+    # PostgreSQL: the client waits this much longer than statement_timeout for an answer,
+    # so a slow server cancels the statement itself and only a hung one hits the deadline.
+    "DB_DEADLINE_GRACE": 0.5,
+    # After a PostgreSQL deadline passes, new connections fail at once for this long.
+    "DB_RETRY_SECONDS": 1.0,
+    "DB_BUSY_TIMEOUT": 5.0,  # SQLite: how long a writer waits for the lock
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "MAX_FORM_MEMORY_SIZE": 16 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -102,9 +131,11 @@ DEFAULTS = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     # A Redis that hangs instead of refusing must fail fast too, or it stalls every signup.
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+    # Redis dying between the check and a conditional deduction (the desk login counts only
+    # failures, after the view ran) must not turn the answer into a 500: the deduction is
+    # logged and skipped; the login's own lockout in the database still counts.
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
-    "WEBHOOK_TIMEOUT": 10,
     "DESK_PAGE_SIZE": 50,
-    "DESK_SESSION_HOURS": 8,
     "DIGEST_UPCOMING_DAYS": 7,
 }

@@ -3,11 +3,16 @@ for something a visitor sent."""
 
 import logging
 import math
+import smtplib
 import time
 
 from flask import request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from redis.exceptions import RedisError
+from sqlalchemy.exc import (
+    DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from .db import db
 from .i18n import translate
@@ -17,17 +22,36 @@ from .submission import BadInput, check_request, field_label
 
 log = logging.getLogger(__name__)
 
+# A server the request needed did not answer, or answered with a broken connection:
+# the reader gets the 503 (try again later), never a 500 and a stack trace.
+DATABASE_ERRORS = (OperationalError, InterfaceError, ProgrammingError, PoolTimeoutError)
+DEPENDENCY_ERRORS = (RedisError, smtplib.SMTPException, ConnectionError, TimeoutError)
+
 
 def _database_down(exc):
     # The transaction is rolled back, so nothing is half-written.
-    db.session.rollback()
+    _rollback()
     log.error("forms: database unavailable: %s", exc)
     return failure(503)
 
 
+def _dependency_down(exc):
+    _rollback()
+    log.error("forms: a server the request needs is unavailable: %s: %s",
+              type(exc).__name__, exc)
+    return failure(503)
+
+
+def _rollback():
+    try:
+        db.session.rollback()
+    except DBAPIError as exc:  # the connection is gone: the pool drops it anyway
+        log.warning("forms: rollback failed: %s", exc)
+
+
 def _write_refused(exc):
     # A constraint the code did not expect: rolled back, and the reader is told.
-    db.session.rollback()
+    _rollback()
     log.error("forms: the database refused a write: %s", exc)
     return failure(500)
 
@@ -74,11 +98,13 @@ def init_app(app):
     app.before_request(check_request)
     # Registered before Flask-Limiter's own after_request hook, so it runs after it.
     app.after_request(_retry_after_only_on_429)
-    for exc_class in (OperationalError, InterfaceError, ProgrammingError):
+    for exc_class in DATABASE_ERRORS:
         app.register_error_handler(exc_class, _database_down)
+    for exc_class in DEPENDENCY_ERRORS:
+        app.register_error_handler(exc_class, _dependency_down)
     app.register_error_handler(IntegrityError, _write_refused)
     app.register_error_handler(BadInput, _bad_input)
     app.register_error_handler(CSRFError, _session_expired)
     app.register_error_handler(429, _too_many)
-    for status in (400, 404, 405, 413, 500):
+    for status in (400, 404, 405, 413, 500, 503):
         app.register_error_handler(status, lambda exc, status=status: failure(status))

@@ -7,18 +7,21 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .db import db
+from .db import db, deadline
 from .models import OutboxMessage
 
 bp = Blueprint("health", __name__)
+# A probe must answer before the proxy's or systemd's own check gives up on it.
+DATABASE_DEADLINE_SECONDS = 1.5
 
 
 def _outbox_pending():
     """Mail waiting in the outbox, or None when the database does not answer."""
     try:
-        return db.session.scalar(
-            select(func.count()).select_from(OutboxMessage)
-            .where(OutboxMessage.status.in_(("pending", "sending"))))
+        with deadline(DATABASE_DEADLINE_SECONDS):
+            return db.session.scalar(
+                select(func.count()).select_from(OutboxMessage)
+                .where(OutboxMessage.status.in_(("pending", "sending"))))
     except SQLAlchemyError:
         # Reported, not raised: a health check must answer even when the database does not.
         db.session.rollback()

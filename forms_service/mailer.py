@@ -77,15 +77,20 @@ def _write_eml(msg):
 def _send_smtp(url, msg):
     parts = urlsplit(url)
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    timeout = current_app.config["SMTP_TIMEOUT"]
+    config = current_app.config
     host = parts.hostname or "localhost"
+    # The connect timeout covers the TCP handshake and the greeting; every later command
+    # gets SMTP_TIMEOUT. A server that accepts and never answers frees the worker then.
+    connect = config["SMTP_CONNECT_TIMEOUT"]
     if parts.scheme == "smtps":
-        client = smtplib.SMTP_SSL(host, parts.port or 465, timeout=timeout,
+        client = smtplib.SMTP_SSL(host, parts.port or 465, timeout=connect,
                                   context=ssl.create_default_context())
     elif parts.scheme == "smtp":
-        client = smtplib.SMTP(host, parts.port or 587, timeout=timeout)
+        client = smtplib.SMTP(host, parts.port or 587, timeout=connect)
     else:
         raise ValueError(f"FORMS_SMTP_URL: unsupported scheme {parts.scheme!r}")
+    client.timeout = config["SMTP_TIMEOUT"]
+    client.sock.settimeout(client.timeout)
     with client:
         # STARTTLS is required on smtp:// unless explicitly turned off (?tls=none),
         # which is only meant for a local test server.

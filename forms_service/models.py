@@ -71,3 +71,16 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class OutboxDestination(db.Model):
+    """The circuit breaker of one destination of the outbox (the SMTP server, a webhook URL)."""
+
+    __tablename__ = "outbox_destinations"
+
+    key: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)  # in a row
+    open_until: Mapped[datetime | None]  # paused until then
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_failure_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]

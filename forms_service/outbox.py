@@ -1,4 +1,11 @@
-"""The mail outbox: a worker claims due messages, sends them, retries with backoff."""
+"""The mail outbox: a worker claims due messages, sends them, retries with backoff.
+
+Messages travel in lanes, each served by its own thread of the worker: the visitor's mail
+(the e-book link, booking confirmations and changes) never waits behind a webhook
+receiver that hangs, sales notifications or the digest. Each destination (the SMTP
+server, each webhook URL) has a circuit breaker: after a few failures in a row it is
+paused, for longer each time, and its messages wait without using up their attempts.
+"""
 
 import logging
 import signal
@@ -12,22 +19,31 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select, update
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from .db import db
-from .models import Lead, OutboxMessage, utcnow
+from .models import Lead, OutboxDestination, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
-_wakeup = threading.Event()
+VISITOR, STAFF, WEBHOOK = "visitor", "staff", "webhook"
+LANES = (VISITOR, STAFF, WEBHOOK)
+SMTP_DESTINATION = "smtp"
+_wakeups = {lane: threading.Event() for lane in LANES}
 
 
 def wake_worker():
     """Tell an in-process worker thread that new mail is waiting."""
-    _wakeup.set()
+    for event in _wakeups.values():
+        event.set()
 
 
-def claim_batch(limit=None):
+def lane_kinds(lane):
+    """The message kinds travelling in lane."""
+    return sorted(kind for kind, (_, kind_lane, _) in _deliverers.items() if kind_lane == lane)
+
+
+def claim_batch(limit=None, lane=None):
     """Claim due messages for this worker; return them (already committed as 'sending').
 
     One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) claims the rows,
@@ -46,7 +62,14 @@ def claim_batch(limit=None):
         .limit(limit or config["OUTBOX_BATCH"])
         .with_for_update(skip_locked=True)
     )
-    lease_end = now + timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    if lane is not None:
+        due = due.where(OutboxMessage.kind.in_(lane_kinds(lane)))
+    # A claim only has to last until the message's turn in the batch, when _renew_lease
+    # extends it for the send: a worker that dies or loses the database meanwhile leaves
+    # the rest of its batch to the others soon. A claim that ran out is safe: another
+    # worker's claim changes the token, and this worker's renewal then fails.
+    claim = min(config["OUTBOX_CLAIM_SECONDS"], config["OUTBOX_LEASE_SECONDS"])
+    lease_end = now + timedelta(seconds=claim)
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due))
@@ -76,13 +99,83 @@ def _send_ebook(message):
     send(build_ebook_mail(lead, message.language, link))
 
 
-# kind -> deliver(message); deliver raises to have the message retried.
-_deliverers = {"ebook": _send_ebook}
+def _smtp(message):
+    return SMTP_DESTINATION
 
 
-def register_kind(kind, deliver):
+# kind -> (deliver(message), lane, destination(message)); deliver raises to have the
+# message retried; destination names the server it goes to (one circuit breaker each).
+_deliverers = {"ebook": (_send_ebook, VISITOR, _smtp)}
+
+
+def register_kind(kind, deliver, lane=STAFF, destination=_smtp):
     """Let a feature deliver its own outbox messages (webhooks, digests, ...)."""
-    _deliverers[kind] = deliver
+    if lane not in LANES:
+        raise ValueError(f"outbox: unknown lane {lane!r}")
+    _deliverers[kind] = (deliver, lane, destination)
+
+
+class Breaker:
+    """The circuit breaker of one destination, kept in outbox_destinations (all workers).
+
+    One object serves a batch: the state is read once, and a success is written only when
+    it changes something (or once every SUCCESS_WRITE_SECONDS), since every thread of every
+    worker shares the SMTP server's row.
+    """
+
+    SUCCESS_WRITE_SECONDS = 30
+
+    def __init__(self, key):
+        self.key = key
+        row = self._row()
+        self.failures, self.paused_until = row.failures, row.open_until
+        self.last_success_at = row.last_success_at
+
+    def _row(self):
+        row = db.session.get(OutboxDestination, self.key)
+        if row is None:
+            db.session.add(OutboxDestination(key=self.key, failures=0))
+            try:
+                db.session.commit()
+            except IntegrityError:  # another worker added it first
+                db.session.rollback()
+            row = db.session.get(OutboxDestination, self.key)
+        return row
+
+    def open_until(self):
+        """When a paused destination may be tried again (None: it may be tried now)."""
+        if self.paused_until is None or self.paused_until <= utcnow():
+            return None
+        return self.paused_until
+
+    def failed(self, error):
+        config = current_app.config
+        row = db.session.get(OutboxDestination, self.key)
+        row.failures += 1
+        row.last_error = error[:2000]
+        row.last_failure_at = now = utcnow()
+        over = row.failures - config["OUTBOX_BREAKER_FAILURES"]
+        if over >= 0:
+            pause = min(config["OUTBOX_BREAKER_SECONDS"] * 2 ** over,
+                        config["OUTBOX_BREAKER_MAX_SECONDS"])
+            row.open_until = now + timedelta(seconds=pause)
+            log.warning("forms outbox: %s paused for %.0f s after %s failures in a row",
+                        self.key, pause, row.failures)
+        self.failures, self.paused_until = row.failures, row.open_until
+
+    def succeeded(self):
+        now = utcnow()
+        stale = (self.last_success_at is None or (now - self.last_success_at).total_seconds()
+                 > self.SUCCESS_WRITE_SECONDS)
+        if not (self.failures or self.paused_until or stale):
+            return
+        if self.failures or self.paused_until:
+            log.info("forms outbox: %s works again", self.key)
+        db.session.execute(
+            update(OutboxDestination).where(OutboxDestination.key == self.key)
+            .values(failures=0, open_until=None, last_success_at=now)
+            .execution_options(synchronize_session=False))
+        self.failures, self.paused_until, self.last_success_at = 0, None, now
 
 
 def _renew_lease(message_id, token):
@@ -103,20 +196,42 @@ def _renew_lease(message_id, token):
     return renewed == 1
 
 
-def process_outbox(limit=None, stop=None):
-    """Deliver every due message once (until stop is set); return (sent, failed) counts."""
+def _defer(message, until):
+    """Put a claimed message back until its destination may be tried again (no attempt)."""
+    message.status = "pending"
+    message.claim_token = None
+    message.next_attempt_at = until
+    db.session.commit()
+
+
+def process_outbox(limit=None, stop=None, lane=None):
+    """Deliver every due message once (until stop is set); return (sent, failed) counts.
+
+    lane: only that lane's kinds (the worker's threads); None: every kind.
+    """
     sent = failed = 0
-    batch = claim_batch(limit)
+    breakers = {}  # destination -> its Breaker, for this batch
+    batch = claim_batch(limit, lane)
     # Read before the first commit expires the objects (and reloads another worker's token).
     claims = [(message, message.id, message.claim_token) for message in batch]
     for message, message_id, token in claims:
         # Left unsent on stop, a message keeps its lease and is picked up again afterwards.
         if (stop is not None and stop.is_set()) or not _renew_lease(message_id, token):
             continue
+        deliver, _, destination = _deliverers[message.kind]
+        key = destination(message)
+        if key not in breakers:
+            breakers[key] = Breaker(key)
+        breaker = breakers[key]
+        paused_until = breaker.open_until()
+        if paused_until is not None:
+            _defer(message, paused_until)
+            continue
         try:
-            _deliverers[message.kind](message)
+            deliver(message)
         except Exception as exc:  # noqa: BLE001 - any failure is retried later, and logged
             failed += 1
+            breaker.failed(f"{type(exc).__name__}: {exc}")
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
@@ -133,6 +248,7 @@ def process_outbox(limit=None, stop=None):
             message.status = "sent"
             message.sent_at = utcnow()
             message.last_error = None
+            breaker.succeeded()
             _commit_sent(message_id, token)
             continue
         db.session.commit()
@@ -168,24 +284,38 @@ def _commit_sent(message_id, token):
                 raise
 
 
-def run_worker(app, stop, poll=None):
-    """Process the outbox until stop is set; wake early when a signup queues mail."""
+def run_worker(app, stop, poll=None, lanes=LANES):
+    """Process the outbox until stop is set: each lane in its own threads (OUTBOX_THREADS)."""
+    counts = app.config["OUTBOX_THREADS"]
+    threads = [threading.Thread(target=run_lane, args=(app, stop, lane, poll),
+                                name=f"forms-outbox-{lane}-{n}", daemon=True)
+               for lane in lanes for n in range(counts.get(lane, 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.5)  # wakes for signals (Ctrl-C) in the main thread
+
+
+def run_lane(app, stop, lane, poll=None):
+    """Deliver lane's messages until stop is set; wake early when a signup queues mail."""
     poll = poll if poll is not None else app.config["OUTBOX_POLL_SECONDS"]
+    wakeup = _wakeups[lane]
     while not stop.is_set():
         busy = False
-        # The request context gives url_for the site's scheme, host and /forms prefix.
+        # The request context gives url_for the site's scheme, host and /forms prefix;
+        # each lane's own context gives it its own database session.
         with app.test_request_context(base_url=_forms_base_url(app)):
             try:
-                busy = any(process_outbox(stop=stop))
+                busy = any(process_outbox(stop=stop, lane=lane))
             except Exception:  # noqa: BLE001 - e.g. the database is down: keep the worker alive
-                log.exception("forms outbox: worker pass failed")
-                # Else the broken transaction fails every later pass (the CLI's app
-                # context, and with it the session, lives as long as the worker).
+                log.exception("forms outbox: %s lane pass failed", lane)
+                # Else the broken transaction fails every later pass.
                 db.session.rollback()
         if busy:
             continue  # more may be due right away: a backlog drains at full speed
-        _wakeup.wait(poll)
-        _wakeup.clear()
+        wakeup.wait(poll)
+        wakeup.clear()
 
 
 def _forms_base_url(app):
@@ -205,7 +335,7 @@ class OutboxThread:
 
     def stop(self, timeout=5):
         self.stop_event.set()
-        _wakeup.set()
+        wake_worker()
         self.thread.join(timeout)
 
 
@@ -239,7 +369,7 @@ def run_command(once):
     def finish(signum, frame):
         # systemd stops with SIGTERM: end the message in hand, leave the rest to the lease.
         stop.set()
-        _wakeup.set()
+        wake_worker()
 
     signal.signal(signal.SIGTERM, finish)
     try:

@@ -3,13 +3,18 @@
 Two gunicorn instances (deploy/gunicorn.conf.py), two `flask outbox run` workers, a fresh
 database on this machine's PostgreSQL, Redis for the shared rate limits and a counting SMTP
 server (aiosmtpd, in this process). While signups and bookings arrive, the drill takes SMTP
-down, SIGKILLs a worker in the middle of a send, restarts PostgreSQL and restarts one gunicorn
-instance; then it checks that nothing was lost or doubled and prints a table.
+down, freezes PostgreSQL (a proxy in front of it stops forwarding: the server itself is not
+touched), SIGKILLs a worker in the middle of a send, makes SMTP hang (accept, never answer),
+restarts PostgreSQL and restarts one gunicorn instance; the webhook receiver hangs for the
+whole run. Then it checks that nothing was lost or doubled, that no answer was a 500, and
+how long the visitor's mail took from queued to accepted by SMTP; and prints a table.
 
 Sizes: DRILL_SIGNUPS (20000), DRILL_BOOKINGS (500), DRILL_SECONDS (load duration, 150),
-DRILL_SMTP_DOWN (30), DRILL_THREADS (24), DRILL_DRAIN_SECONDS (300), DRILL_MAX_CONN_ERRORS
-(requests allowed to lose their connection during the restarts; DRILL_THREADS). Exit status 1
-when a check fails. Not part of `make test`: it restarts the machine's PostgreSQL server.
+DRILL_SMTP_DOWN (30), DRILL_PG_FREEZE (20), DRILL_SMTP_HANG (20), DRILL_THREADS (24),
+DRILL_DRAIN_SECONDS (300), DRILL_MAX_CONN_ERRORS (requests allowed to lose their connection
+during the restarts; DRILL_THREADS), DRILL_RESTART_POSTGRES (1; 0 leaves the machine's
+PostgreSQL server alone, e.g. when others use it). Exit status 1 when a check fails. Not part
+of `make test`: it restarts the machine's PostgreSQL server unless DRILL_RESTART_POSTGRES=0.
 """
 
 import collections
@@ -26,12 +31,14 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "forms"))
 
-from drill_smtp import CountingSMTP, socket_owner  # noqa: E402 - scripts/ is on the path
+from drill_smtp import CountingSMTP, Tarpit, socket_owner  # noqa: E402 - scripts/ is on the path
+from freeze_proxy import FreezeProxy  # noqa: E402 - the tests' proxy, reused
 
 from forms_service.booking.messages import TAKEN  # noqa: E402
 from forms_service.i18n import load_catalogs  # noqa: E402
@@ -41,6 +48,13 @@ SIGNUPS = int(os.environ.get("DRILL_SIGNUPS", 20000))
 BOOKINGS = int(os.environ.get("DRILL_BOOKINGS", 500))
 SECONDS = float(os.environ.get("DRILL_SECONDS", 150))
 SMTP_DOWN = float(os.environ.get("DRILL_SMTP_DOWN", 30))
+PG_FREEZE = float(os.environ.get("DRILL_PG_FREEZE", 20))
+SMTP_HANG = float(os.environ.get("DRILL_SMTP_HANG", 20))
+RESTART_POSTGRES = os.environ.get("DRILL_RESTART_POSTGRES", "1") != "0"
+# The visitor's mail, queued -> accepted by SMTP, at the 99th percentile, for mail queued
+# once SMTP was back from its last fault (with the webhook receiver hanging all along).
+MAIL_DELAY_P99_MAX = 60.0
+VISITOR_KINDS = ("ebook", "booking_request")
 THREADS = int(os.environ.get("DRILL_THREADS", 24))
 DRAIN_SECONDS = float(os.environ.get("DRILL_DRAIN_SECONDS", 300))
 # A client fails over when an instance refuses the connection, so a request only loses its
@@ -59,9 +73,13 @@ PROBE_IP, PROBE_LIMIT, PROBE_REQUESTS = "198.51.100.7", 20, 30
 # time.monotonic() it was sent and seconds how long it took.
 Answer = collections.namedtuple("Answer", "kind email lang status body seconds started")
 FAILURE_MSGID = "Oops! Something went wrong. Get in touch with %(email)s"
-# Short lease and backoff, so the drill's faults heal within minutes instead of hours.
-WORKER_CONFIG = {"OUTBOX_LEASE_SECONDS": 20, "OUTBOX_POLL_SECONDS": 0.5, "OUTBOX_BATCH": 10,
+# Short lease, backoff and breaker pauses, so the drill's faults heal within minutes instead
+# of hours. The lease still outlasts the PostgreSQL freeze: a worker that sent a mail just
+# before it keeps the message until it can record the send (no second copy).
+WORKER_CONFIG = {"OUTBOX_LEASE_SECONDS": 60, "OUTBOX_CLAIM_SECONDS": 10,
+                 "OUTBOX_POLL_SECONDS": 0.5, "OUTBOX_BATCH": 10,
                  "OUTBOX_BACKOFF_SECONDS": 2.0, "OUTBOX_BACKOFF_MAX_SECONDS": 8.0,
+                 "OUTBOX_BREAKER_SECONDS": 2.0, "OUTBOX_BREAKER_MAX_SECONDS": 8.0,
                  "OUTBOX_MAX_ATTEMPTS": 200}
 
 
@@ -321,19 +339,25 @@ def fetch_slots(port):
 class Faults:
     """The scheduled faults, run one after the other in a thread; each notes what it did."""
 
-    def __init__(self, smtp, services, database):
+    def __init__(self, smtp, services, database, pg_proxy=None):
         self.smtp, self.services, self.database = smtp, services, database
+        self.pg_proxy = pg_proxy
         self.events = []
         # (what, began, ended) in time.monotonic(): connection errors are allowed only then.
         self.restarts = []
+        # (began, ended) in naive UTC: SMTP down, hung or holding mail.
+        self.smtp_windows = []
 
     def note(self, message):
         self.events.append(message)
         say(message)
 
     def run(self, began):
-        plan = [(0.10, self.smtp_outage), (0.40, self.kill_worker_mid_send),
+        plan = [(0.05, self.smtp_outage), (0.25, self.freeze_postgres),
+                (0.40, self.kill_worker_mid_send), (0.50, self.hang_smtp),
                 (0.60, self.restart_postgres), (0.80, self.restart_gunicorn)]
+        if not RESTART_POSTGRES:
+            plan.remove((0.60, self.restart_postgres))
         for fraction, fault in plan:
             delay = began + fraction * SECONDS - time.monotonic()
             if delay > 0:
@@ -344,14 +368,35 @@ class Faults:
                 self.note(f"FAULT FAILED {fault.__name__}: {exc!r}")
 
     def smtp_outage(self):
+        began = utcnow()
         self.smtp.down()
         self.note(f"SMTP down for {SMTP_DOWN:.0f} s")
         time.sleep(SMTP_DOWN)
         self.smtp.up()
+        self.smtp_windows.append((began, utcnow()))
         self.note("SMTP back")
+
+    def freeze_postgres(self):
+        """PostgreSQL hangs: the services' connections stay open and get no answer."""
+        self.pg_proxy.freeze()
+        self.note(f"PostgreSQL frozen for {PG_FREEZE:.0f} s (a proxy holds every byte)")
+        time.sleep(PG_FREEZE)
+        self.pg_proxy.thaw()
+        self.note("PostgreSQL answers again")
+
+    def hang_smtp(self):
+        """SMTP accepts connections and never answers."""
+        began = utcnow()
+        self.smtp.hang()
+        self.note(f"SMTP hangs for {SMTP_HANG:.0f} s (accepts, never answers)")
+        time.sleep(SMTP_HANG)
+        self.smtp.unhang()
+        self.smtp_windows.append((began, utcnow()))
+        self.note("SMTP answers again")
 
     def kill_worker_mid_send(self):
         handler = self.smtp.handler
+        began = utcnow()
         handler.stall.set()  # hold every DATA: a send is now in flight in each busy worker
         pids = {w.pid: n for n, w in enumerate(self.services.workers)}
         victim = None
@@ -373,6 +418,7 @@ class Faults:
                   "held by SMTP")
         time.sleep(1)
         handler.stall.clear()
+        self.smtp_windows.append((began, utcnow()))
         time.sleep(2)
         self.services.start_worker(victim)
         self.note(f"worker {victim + 1} restarted")
@@ -415,12 +461,16 @@ def rate_limit_probe(ports):
 
 
 def drain(database):
-    """Wait until the outbox is empty (bounded); return the seconds waited."""
+    """Wait until the outbox holds no mail (bounded); return the seconds waited.
+
+    Webhooks are left out: their receiver hangs for the whole drill.
+    """
     started = time.monotonic()
     while time.monotonic() - started < DRAIN_SECONDS:
         try:
             (waiting,), = database.query(
-                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
+                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending') "
+                "AND kind <> 'webhook'")
         except Exception:  # noqa: BLE001 - the database may still be settling
             waiting = None
         if waiting == 0:
@@ -534,10 +584,42 @@ def stored(database, smtp):
         "booked": [e for (e,) in database.query(
             "SELECT email FROM bookings WHERE status = 'confirmed'")],
         "overlaps": overlaps,
-        "outbox": dict(database.query("SELECT status, count(*) FROM outbox GROUP BY status")),
+        "outbox": dict(database.query(
+            "SELECT status, count(*) FROM outbox WHERE kind <> 'webhook' GROUP BY status")),
+        "webhooks": dict(database.query(
+            "SELECT status, count(*) FROM outbox WHERE kind = 'webhook' GROUP BY status")),
         "mails": smtp.handler.received,  # recipient -> accepted mails
         "mails_total": smtp.handler.total,
+        # (queued, accepted by SMTP) of each visitor mail (naive UTC)
+        "visitor_mails": visitor_mail_times(database, smtp.handler.accepted_at),
     }
+
+
+def visitor_mail_times(database, accepted_at):
+    """(queued, accepted) for every visitor mail SMTP accepted: the e-book link, bookings."""
+    kinds = ", ".join(f"'{kind}'" for kind in VISITOR_KINDS)
+    rows = database.query(
+        "SELECT o.created_at, coalesce(l.email, b.email) FROM outbox o "
+        "LEFT JOIN leads l ON l.id = o.lead_id LEFT JOIN bookings b ON b.id = o.booking_id "
+        f"WHERE o.kind IN ({kinds})")
+    return [(queued, accepted_at[email.lower()]) for queued, email in rows
+            if email and email.lower() in accepted_at]
+
+
+def mail_delays(times, smtp_windows):
+    """Seconds from queued to accepted: (all mails, mails queued once SMTP was back).
+
+    "Back" is the end of the last SMTP fault (down, holding mail, hanging): mail queued
+    earlier waited for SMTP itself, which says nothing about the lanes.
+    """
+    back = max((ended for _, ended in smtp_windows), default=None)
+    every, smtp_up = [], []
+    for queued, accepted in times:
+        seconds = (accepted - queued).total_seconds()
+        every.append(seconds)
+        if back is None or queued >= back:
+            smtp_up.append(seconds)
+    return sorted(every), sorted(smtp_up)
 
 
 def verify(database, smtp, results, probe):
@@ -607,6 +689,10 @@ def print_table(title, rows):
         print(f"  {key:<{width}}  {value}")
 
 
+def utcnow():
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def main():
     workdir = Path(tempfile.mkdtemp(prefix="forms-drill-"))
     say(f"{SIGNUPS} signups and {BOOKINGS} bookings over {SECONDS:.0f} s; files in {workdir}")
@@ -617,10 +703,20 @@ def main():
     database = Database()
     smtp = CountingSMTP(free_port())
     smtp.up()
+    # The services reach PostgreSQL through a proxy that can freeze; the drill's own
+    # checks (Database.query) go straight to the server.
+    parts = urlsplit(database.url)
+    pg_proxy = FreezeProxy(parts.port or 5432, parts.hostname or "127.0.0.1")
+    user = parts.netloc.rpartition("@")[0]
+    proxied_url = urlunsplit(parts._replace(
+        netloc=f"{user + '@' if user else ''}127.0.0.1:{pg_proxy.port}"))
+    hung_crm = Tarpit()  # a webhook receiver that never answers, the whole drill long
     availability = workdir / "availability.toml"
     availability.write_text(availability_toml(BOOKINGS), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
-    env.update(FORMS_DATABASE_URL=database.url, FORMS_RATELIMIT_STORAGE_URL=REDIS_URL,
+    env.update(FORMS_DATABASE_URL=proxied_url, FORMS_RATELIMIT_STORAGE_URL=REDIS_URL,
+               FORMS_WEBHOOK_URLS=f"http://127.0.0.1:{hung_crm.port}/crm/hook",
+               FORMS_WEBHOOK_SECRET=uuid.uuid4().hex,
                FORMS_SMTP_URL=f"smtp://127.0.0.1:{smtp.port}?tls=none", FORMS_SITE_URL=SITE,
                FORMS_SECRET_KEY=uuid.uuid4().hex * 2, FORMS_PROXY_COUNT="1",
                FORMS_INSTANCE_PATH=str(workdir / "instance"), FORMS_LOG_FORMAT="json",
@@ -640,7 +736,7 @@ def main():
         say(f"instances on ports {services.ports}, {len(slots)} bookable times for 2 "
             f"consultants, SMTP on {smtp.port}, database {database.name}")
         load = Load(services.ports, slots)
-        faults = Faults(smtp, services, database)
+        faults = Faults(smtp, services, database, pg_proxy)
         began = time.monotonic()
         fault_thread = threading.Thread(target=faults.run, args=(began,))
         fault_thread.start()
@@ -655,6 +751,8 @@ def main():
     finally:
         services.stop_all()
         smtp.down(grace=0)
+        hung_crm.close()
+        pg_proxy.close()
         if os.environ.get("DRILL_KEEP") != "1":
             database.drop()
             shutil.rmtree(workdir, ignore_errors=True)
@@ -670,7 +768,8 @@ def report(workdir, database, smtp, load, probe, faults, elapsed):
     broken = collections.Counter(a.body.decode(errors="replace")[:80]
                                  for a in results + probe if a.status == "conn-error")
     latencies = sorted(a.seconds for a in results if a.status != "conn-error")
-    rows, checks, failed = verify(database, smtp, results, probe)
+    facts = stored(database, smtp)
+    rows, checks, failed = tally(results, probe, facts)
     probe_ok = sum(1 for a in probe if a.status != "conn-error" and 200 <= a.status < 300)
     probe_429 = sum(1 for a in probe if a.status == 429)
     if probe_ok != PROBE_LIMIT:
@@ -680,6 +779,12 @@ def report(workdir, database, smtp, load, probe, faults, elapsed):
     failed += [f"{name}: {count}" for name, count in sorted(answer_problems.items())]
     connection_problems, during_restarts = check_connections(results + probe, faults.restarts)
     failed += connection_problems
+    every, smtp_up = mail_delays(facts.get("visitor_mails", []),
+                                 getattr(faults, "smtp_windows", []))
+    delay_ok = not smtp_up or percentile(smtp_up, 99) <= MAIL_DELAY_P99_MAX
+    if not delay_ok:
+        failed.append(f"visitor mail p99 {percentile(smtp_up, 99):.0f} s after SMTP was back, "
+                      f"at most {MAIL_DELAY_P99_MAX:.0f} s")
     logs = check_logs(workdir)
     if logs["not JSON"] or logs["request lines without id"] or logs["500 in logs"]:
         failed.append(f"logs: {logs}")
@@ -698,6 +803,13 @@ def report(workdir, database, smtp, load, probe, faults, elapsed):
                                  f"(limit {PROBE_LIMIT}/min, shared via Redis)",
              "latency p50": f"{percentile(latencies, 50) * 1000:.0f} ms",
              "latency p99": f"{percentile(latencies, 99) * 1000:.0f} ms",
+             "visitor mail delay, queued -> SMTP (all)":
+                 f"p50 {percentile(every, 50):.1f} s, p99 {percentile(every, 99):.1f} s "
+                 f"({len(every)} mails)",
+             "visitor mail delay, queued once SMTP was back":
+                 f"p50 {percentile(smtp_up, 50):.1f} s, p99 {percentile(smtp_up, 99):.1f} s "
+                 f"({len(smtp_up)} mails)",
+             "webhooks to the hung receiver": f"{facts.get('webhooks', {})}",
              **{f"log {key}": value for key, value in logs.items()}}
     print_table("Faults", {f"{n + 1}": event for n, event in enumerate(faults.events)})
     print_table("Drill results", table)
@@ -708,6 +820,8 @@ def report(workdir, database, smtp, load, probe, faults, elapsed):
           "both instances")
     print(f"  {'ok  ' if not answer_problems else 'FAIL'}  non-2xx answers are 429/503 "
           "(409 for a taken slot), localized, no stack trace")
+    print(f"  {'ok  ' if delay_ok else 'FAIL'}  visitor mail queued once SMTP was back reaches "
+          f"it within {MAIL_DELAY_P99_MAX:.0f} s (p99), the webhook receiver hanging")
     print(f"  {'ok  ' if not connection_problems else 'FAIL'}  connection errors only while "
           f"a restart is in progress, at most {MAX_CONN_ERRORS}, no timeouts")
     for problem in failed:

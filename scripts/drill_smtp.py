@@ -1,10 +1,13 @@
-"""The drill's SMTP server: counts accepted mail per recipient; can go down, or hold mail."""
+"""The drill's SMTP server: counts accepted mail per recipient; can go down, hang or hold mail."""
 
 import asyncio
 import collections
 import os
+import select
+import socket
 import threading
 import time
+from datetime import UTC, datetime
 
 
 class Handler:
@@ -12,6 +15,7 @@ class Handler:
 
     def __init__(self):
         self.received = collections.Counter()  # recipient -> accepted mails
+        self.accepted_at = {}  # recipient -> when its first mail was accepted (naive UTC)
         self.total = 0
         self.refuse = False
         self.stall = threading.Event()
@@ -28,10 +32,39 @@ class Handler:
                 await asyncio.sleep(0.02)
         finally:
             self.stalled.discard(port)
+        now = datetime.now(UTC).replace(tzinfo=None)
         for recipient in envelope.rcpt_tos:
             self.received[recipient.lower()] += 1
+            self.accepted_at.setdefault(recipient.lower(), now)
         self.total += 1
         return "250 OK"
+
+
+class Tarpit:
+    """A port that accepts connections and never answers: a hung server, seen from outside."""
+
+    def __init__(self, port=0):
+        self.listener = socket.create_server(("127.0.0.1", port), backlog=256)
+        self.port = self.listener.getsockname()[1]
+        self.held = []
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                if select.select([self.listener], [], [], 0.1)[0]:
+                    self.held.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        self.running = False
+        self.thread.join(5)
+        self.listener.close()
+        for sock in self.held:
+            sock.close()
 
 
 class CountingSMTP:
@@ -48,6 +81,16 @@ class CountingSMTP:
         self.handler.refuse = False
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()
+
+    def hang(self):
+        """Stop answering: the port still accepts, but no greeting ever comes."""
+        self.controller.stop()
+        self.controller = None
+        self.tarpit = Tarpit(self.port)
+
+    def unhang(self):
+        self.tarpit.close()
+        self.up()
 
     def down(self, grace=1.0):
         """Refuse new mail, let sends in progress finish, then close the port."""

@@ -10,6 +10,7 @@ from site_helpers import ROOT
 
 CONF = ROOT / "deploy" / "nginx" / "normkraft.conf"
 SECURITY = {
+    "strict-transport-security": "max-age=31536000; includeSubDomains",
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
 }
@@ -87,7 +88,7 @@ def test_every_location_sends_the_security_headers(location, header):
 
 @pytest.mark.parametrize("header", sorted(SECURITY))
 def test_the_forms_service_keeps_its_own_security_headers(header):
-    """The sales desk sends a stricter Referrer-Policy; nginx must not add a second one."""
+    """The sales desk sends a stricter Referrer-Policy, the service its own HSTS: no second one."""
     variable = LOCATIONS["/forms/"][header][0]
     assert MAPS[variable]["default"] == ""  # nginx leaves out a header whose value is empty
 

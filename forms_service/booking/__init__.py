@@ -33,11 +33,12 @@ def init_app(app):
     from . import manage, views  # noqa: F401 - the modules add their routes to bp
     from .blueprint import bp
     from ..outbox import register_kind
-    from .mails import BUILDERS, deliver
+    from .mails import BUILDERS, deliver, visitor_mail
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.extensions["booking_availability"] = load_availability(availability_file(app))
-    for kind in BUILDERS:
-        register_kind(kind, deliver)
+    for kind, build in BUILDERS.items():
+        # The visitor's confirmation never waits behind sales' notifications.
+        register_kind(kind, deliver, lane="visitor" if build is visitor_mail else "staff")
     app.register_blueprint(bp)

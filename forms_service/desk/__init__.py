@@ -20,7 +20,8 @@ def init_app(app):
     app.register_blueprint(bp)
     for group in (cli.users_cli, cli.privacy_cli, cli.digest_cli):
         app.cli.add_command(group)
-    register_kind(webhooks.KIND, webhooks.deliver)
+    register_kind(webhooks.KIND, webhooks.deliver, lane="webhook",
+                  destination=webhooks.destination)
     register_kind(digest.KIND, digest.deliver)
     webhooks.listen()
     templating.init_app(app)

@@ -1,4 +1,4 @@
-"""Desk commands: `flask users create`, `flask privacy ...` and `flask digest send`."""
+"""Desk commands: `flask users ...`, `flask privacy ...` and `flask digest send`."""
 
 import json
 import sys
@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 
 from ..outbox import echo_database
 from .digest import queue_digest
-from .passwords import UserError, create_user
+from . import sessions
+from .passwords import UserError, create_user, disable_user, find_user, set_password
 from .privacy import erase_person, export_person, purge_unconfirmed
 
 users_cli = AppGroup("users", help="Staff users of the sales desk.")
@@ -28,6 +29,43 @@ def create_command(email, password):
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.email}")
+
+
+@users_cli.command("password")
+@click.argument("email")
+@click.password_option(help="Asked for when not given (never put it in shell history).")
+def password_command(email, password):
+    """Give EMAIL a new password; every session of that user ends."""
+    echo_database()
+    try:
+        user, ended = set_password(email, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"new password for {user.email}; {ended} session(s) ended")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_command(email):
+    """Refuse EMAIL's logins from now on and end every session of that user."""
+    echo_database()
+    try:
+        user, ended = disable_user(email)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"disabled {user.email}; {ended} session(s) ended")
+
+
+@users_cli.command("logout-all")
+@click.argument("email")
+def logout_all_command(email):
+    """End every session of EMAIL (e.g. a lost laptop) without disabling the user."""
+    echo_database()
+    try:
+        user = find_user(email)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{sessions.end_all(user.id)} session(s) of {user.email} ended")
 
 
 @privacy_cli.command("erase")

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from ..db import db
 from ..i18n import translate
-from ..models import OutboxMessage
+from ..models import OutboxDestination, OutboxMessage, utcnow
+from ..outbox import SMTP_DESTINATION
 from .leads import page_number
 from .models import WebhookDelivery
 
@@ -31,4 +32,28 @@ def deliveries():
     outcomes = [("", translate("All"))] + [(key, translate(key)) for key in OUTCOMES]
     return render_template("desk/deliveries.html", rows=rows[:size], page=page,
                            more=len(rows) > size, outcome=outcome, outcomes=outcomes,
+                           receivers=receivers(),
                            lang=g.lang, title=translate("Webhook deliveries"))
+
+
+def receivers():
+    """Each webhook receiver (configured or delivered to) and its circuit breaker's state."""
+    rows = {row.key: row for row in db.session.scalars(
+        select(OutboxDestination).where(OutboxDestination.key != SMTP_DESTINATION))}
+    now = utcnow()
+    states = []
+    for url in sorted(set(current_app.config["WEBHOOK_URLS"]) | set(rows)):
+        row = rows.get(url)
+        if row is None or (row.last_success_at is None and not row.failures):
+            state, css = translate("No deliveries yet"), "pending"
+        elif row.open_until and row.open_until > now:
+            state, css = translate("Paused (failed attempts in a row: %(count)s) until",
+                                   count=row.failures), "failed"
+        elif row.failures:
+            state, css = translate("Failed attempts in a row: %(count)s", count=row.failures), "failed"
+        else:
+            state, css = translate("Working"), "sent"
+        states.append({"url": url, "state": state, "css": css, "row": row,
+                       "paused_until": row.open_until if css == "failed" and row.open_until
+                       and row.open_until > now else None})
+    return states

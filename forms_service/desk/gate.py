@@ -1,15 +1,13 @@
 """What every desk request goes through: language, login, CSRF and strict headers."""
 
-import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask import abort, g, jsonify, redirect, request, session, url_for
 
-from ..db import db
 from ..guard import csrf_ok
 from ..i18n import pick_language
 from ..responses import wants_json
-from .models import StaffUser
+from . import sessions
 
 PUBLIC_ENDPOINTS = {"desk.auth.login", "desk.static"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -37,16 +35,17 @@ def current_user():
 
 
 def log_in(user):
-    """Start a fresh session for user (a new session id defeats session fixation)."""
+    """Start a fresh session for user (a new token defeats session fixation)."""
     language = session.get("desk_lang")
     session.clear()
-    session["desk_user"] = user.id
-    session["desk_since"] = time.time()
+    session["desk_session"] = sessions.start(user)
     if language:
         session["desk_lang"] = language
 
 
 def log_out():
+    """End the session on the server too: a saved copy of the cookie opens nothing."""
+    sessions.end(session.get("desk_session"))
     session.clear()
 
 
@@ -62,13 +61,10 @@ def local_target(target):
 
 
 def _session_user():
-    user_id, since = session.get("desk_user"), session.get("desk_since", 0)
-    if user_id is None:
-        return None
-    if time.time() - since > current_app.config["DESK_SESSION_HOURS"] * 3600:
-        session.clear()
-        return None
-    return db.session.get(StaffUser, user_id)
+    user = sessions.user_for(session.get("desk_session"))
+    if user is None and "desk_session" in session:
+        session.pop("desk_session")
+    return user
 
 
 def _before():

@@ -23,6 +23,22 @@ class StaffUser(db.Model):
     last_login_at: Mapped[datetime | None]
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # `flask users disable`: no login, and every session of the user ended.
+    disabled_at: Mapped[datetime | None]
+
+
+class DeskSession(db.Model):
+    """A logged-in desk session; the cookie carries a random token, this row its hash.
+
+    Deleting the row ends the session on the server, whatever copies of the cookie exist.
+    """
+
+    __tablename__ = "desk_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FollowUp(db.Model):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import db
 from ..models import utcnow
+from . import sessions
 from .models import StaffUser
 
 PASSWORD_MIN = 12
@@ -24,14 +25,18 @@ class UserError(ValueError):
     """A user cannot be created; the message says why."""
 
 
+def _check_password(password):
+    if len(password or "") < PASSWORD_MIN:
+        raise UserError(f"users: the password needs at least {PASSWORD_MIN} characters")
+
+
 def create_user(email, password):
     """Store a new staff user; raise UserError with a clear message on bad input."""
     try:
         email = validate_email(email or "", check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise UserError("users: the e-mail address is not valid") from None
-    if len(password or "") < PASSWORD_MIN:
-        raise UserError(f"users: the password needs at least {PASSWORD_MIN} characters")
+    _check_password(password)
     user = StaffUser(email=email, password_hash=hasher.hash(password))
     db.session.add(user)
     try:
@@ -42,6 +47,32 @@ def create_user(email, password):
     return user
 
 
+def find_user(email):
+    """The staff user with this e-mail address; UserError when there is none."""
+    email = (email or "").strip().lower()
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
+    if user is None:
+        raise UserError(f"users: no staff user {email}")
+    return user
+
+
+def set_password(email, password):
+    """Give a user a new password and end every session opened with the old one."""
+    _check_password(password)
+    user = find_user(email)
+    user.password_hash = hasher.hash(password)
+    db.session.commit()
+    return user, sessions.end_all(user.id)
+
+
+def disable_user(email):
+    """Refuse the user's logins from now on and end every session of theirs."""
+    user = find_user(email)
+    user.disabled_at = user.disabled_at or utcnow()
+    db.session.commit()
+    return user, sessions.end_all(user.id)
+
+
 def authenticate(email, password):
     """Return the user for a correct e-mail and password, else None; count failures."""
     email = (email or "").strip().lower()
@@ -50,6 +81,10 @@ def authenticate(email, password):
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who exists.
         _verify(_dummy_hash(), password)
+        return None
+    if user.disabled_at is not None:
+        _verify(_dummy_hash(), password)
+        log.warning("desk: login refused, staff user %s is disabled", user.id)
         return None
     if user.locked_until and user.locked_until > now:
         log.warning("desk: login refused, staff user %s is locked out", user.id)

@@ -108,6 +108,13 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def destination(message):
+    """The receiver a webhook message goes to (its own circuit breaker)."""
+    delivery = db.session.get(WebhookDelivery, message.id)
+    # Without its delivery row the message fails in deliver(), counted against no receiver.
+    return delivery.url if delivery is not None else KIND
+
+
 def deliver(message):
     """POST the stored body; raise (so the outbox retries) unless the answer is 2xx."""
     delivery = db.session.get(WebhookDelivery, message.id)

@@ -156,3 +156,19 @@ def chromium(browser):
     instead of skipping when CI=true and chromium is missing).
     """
     return browser
+
+
+@pytest.fixture
+def freeze_proxy():
+    """Make FreezeProxy(target_port) instances in front of real servers; closed afterwards."""
+    from freeze_proxy import FreezeProxy
+
+    proxies = []
+
+    def make(target_port):
+        proxies.append(FreezeProxy(target_port))
+        return proxies[-1]
+
+    yield make
+    for proxy in proxies:
+        proxy.close()

@@ -9,7 +9,7 @@ from forms_helpers import make_app
 from sqlalchemy import select, update
 
 from forms_service.db import db
-from forms_service.desk.models import StaffUser
+from forms_service.desk.models import DeskSession, StaffUser
 from forms_service.models import utcnow
 
 WRONG = "Fel e-postadress eller lösenord, eller för många försök."
@@ -145,8 +145,11 @@ def test_failed_logins_are_rate_limited(tmp_path, ebook_source):
 
 def test_session_expires(sqlite_app):
     client = staff_client(sqlite_app)
-    with client.session_transaction() as session:
-        session["desk_since"] -= sqlite_app.config["DESK_SESSION_HOURS"] * 3600 + 1
+    with sqlite_app.app_context():
+        db.session.execute(update(DeskSession).values(
+            created_at=utcnow() - timedelta(hours=sqlite_app.config["DESK_SESSION_HOURS"],
+                                            seconds=1)))
+        db.session.commit()
     assert client.get("/admin/leads").status_code == 302
 
 

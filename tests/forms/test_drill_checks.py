@@ -113,3 +113,16 @@ def test_answers_other_than_429_503_409_are_problems():
         broken(0, 50.0),  # connection errors are check_connections()'s
     ]
     assert drill.check_answers(answers) == {"signup answered 500": 1}
+
+
+def test_visitor_mail_delay_counts_mail_queued_once_smtp_was_back():
+    from datetime import datetime, timedelta
+
+    start = datetime(2026, 12, 2, 12, 0, 0)
+    at = [start + timedelta(seconds=n) for n in range(100)]
+    windows = [(at[10], at[20]), (at[30], at[40])]  # SMTP down, then hanging
+    times = [(at[5], at[41]), (at[25], at[45]), (at[40], at[52]), (at[60], at[60])]
+    every, smtp_up = drill.mail_delays(times, windows)
+    assert every == [0.0, 12.0, 20.0, 36.0]
+    assert smtp_up == [0.0, 12.0]
+    assert drill.mail_delays(times, [])[1] == every  # no SMTP fault: every mail counts
