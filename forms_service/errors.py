@@ -10,7 +10,11 @@ from flask import request
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import (
-    DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
