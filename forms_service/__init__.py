@@ -11,6 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config=None):
     """Build the app: defaults, then FORMS_* environment variables, then config."""
+    from . import bounds
     from . import config as settings
     from . import db as database
     from . import errors, logs
@@ -49,6 +50,7 @@ def create_app(config=None):
 
     app.extensions["forms_catalogs"] = load_catalogs()
     app.jinja_env.globals["_"] = translate
+    bounds.init_app(app)  # before any route is added, so `<int:...>` is the bounded one
     logs.init_app(app)  # first, so every later hook's log lines carry the request id
     database.init_app(app)
     _init_security(app)

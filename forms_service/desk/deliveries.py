@@ -1,13 +1,13 @@
 """The webhook deliveries and how each one went."""
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from sqlalchemy import select
 
 from ..db import db
 from ..i18n import translate
 from ..models import OutboxMessage
-from .leads import page_number
 from .models import WebhookDelivery
+from .paging import page_rows
 
 bp = Blueprint("deliveries", __name__)
 # The ?outcome= filter: the outbox statuses each choice stands for.
@@ -25,10 +25,8 @@ def deliveries():
         query = query.where(OutboxMessage.status.in_(OUTCOMES[outcome]))
     else:
         outcome = ""  # an unknown choice shows everything, as "All" does
-    size = current_app.config["DESK_PAGE_SIZE"]
-    page = page_number()
-    rows = db.session.execute(query.limit(size + 1).offset((page - 1) * size)).all()
+    page, rows, more = page_rows(query)
     outcomes = [("", translate("All"))] + [(key, translate(key)) for key in OUTCOMES]
-    return render_template("desk/deliveries.html", rows=rows[:size], page=page,
-                           more=len(rows) > size, outcome=outcome, outcomes=outcomes,
+    return render_template("desk/deliveries.html", rows=rows, page=page,
+                           more=more, outcome=outcome, outcomes=outcomes,
                            lang=g.lang, title=translate("Webhook deliveries"))
