@@ -8,12 +8,15 @@ from ..db import db
 
 
 def page_number():
-    """The requested page: 1 when missing or not a number, at most MAX_ID.
+    """The requested page: 1 when missing, below one or not a number; at most MAX_ID.
 
-    The bound keeps the OFFSET within PostgreSQL's bigint for any page size.
+    The bound keeps the OFFSET within PostgreSQL's bigint for any page size; a larger
+    number, however many digits it has, is the last page (see page_rows).
     """
-    page = request.args.get("page", 1, type=int)  # too long to be an int: the default
-    return min(max(page, 1), MAX_ID)
+    digits = request.args.get("page", "").strip().lstrip("0")
+    if not (digits.isascii() and digits.isdigit()):
+        return 1
+    return MAX_ID if len(digits) > len(str(MAX_ID)) else min(int(digits), MAX_ID)
 
 
 def page_rows(query):
