@@ -60,15 +60,17 @@ def local_target(target):
     """Return target as a path on this desk, else None (no open redirects, no header tricks).
 
     The path is resolved as a browser would (percent-decoded, then ".." and "." and doubled
-    slashes) and must stay under the desk; a control character (CR, LF, NUL, ...) or a
-    backslash anywhere, encoded or not, refuses it. The query is kept, the fragment dropped.
+    slashes) and must stay under the desk. A control character (CR, LF, NUL, ...) or a
+    backslash refuses it: anywhere as such, and in the path percent-encoded too (in the
+    query they stay encoded, harmless). The query is kept, the fragment dropped.
     """
-    if not target or _UNSAFE_IN_TARGET.search(unquote(target)):
+    if not target or _UNSAFE_IN_TARGET.search(target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or _UNSAFE_IN_TARGET.search(path):
         return None
-    path = posixpath.normpath(unquote(parts.path) or "/")
+    path = posixpath.normpath(path or "/")
     if parts.path.endswith("/") and not path.endswith("/"):
         path += "/"
     prefix = url_for("desk.leads.index")  # the desk's home, with a slash at the end
