@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 _wakeup = threading.Event()
 
 
+class Undeliverable(Exception):
+    """Raised by a deliverer when no later attempt can succeed: the message fails at once."""
+
+
 def wake_worker():
     """Tell an in-process worker thread that new mail is waiting."""
     _wakeup.set()
@@ -119,7 +123,8 @@ def process_outbox(limit=None, stop=None):
             failed += 1
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            if (isinstance(exc, Undeliverable)
+                    or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]):
                 message.status = "failed"
                 log.error("forms outbox: giving up on message %s: %s", message.id, exc)
             else:

@@ -11,7 +11,7 @@ from flask import current_app, render_template, url_for
 
 from ..db import db
 from ..i18n import translate
-from ..mailer import send
+from ..mailer import send, smtp_address
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
 from .ics import invite
@@ -24,8 +24,8 @@ def _envelope(to, subject, reply_to):
     msg = EmailMessage()
     # Only our settings and validated addresses reach the headers.
     msg["From"] = config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Reply-To"] = reply_to
+    msg["To"] = smtp_address(to)
+    msg["Reply-To"] = smtp_address(reply_to)
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
