@@ -11,10 +11,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config=None):
     """Build the app: defaults, then FORMS_* environment variables, then config."""
-    from . import bounds
+    from . import bounds, errors, logs
     from . import config as settings
     from . import db as database
-    from . import errors, logs
     from .ebook.pdf import ensure_pdfs
     from .i18n import load_catalogs, translate
 

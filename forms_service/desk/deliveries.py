@@ -3,7 +3,6 @@
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import select
 
-from ..db import db
 from ..i18n import translate
 from ..models import OutboxMessage
 from .models import WebhookDelivery

@@ -45,7 +45,8 @@ def shown(response):
     """(rows in the table, the page numbers the Previous/Next links lead to)."""
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "lxml")
-    rows = [row for row in soup.select("table.desk-table tbody tr") if not row.select("td[colspan]")]
+    rows = [row for row in soup.select("table.desk-table tbody tr")
+            if not row.select("td[colspan]")]  # "Nothing found." is no row
     links = [int(parse_qs(urlsplit(a["href"]).query)["page"][0])
              for a in soup.select("nav.desk-pager a")]
     return len(rows), links

@@ -18,7 +18,7 @@ BJORN_SMTP = "björn@xn--bcher-kva.de"
 
 
 class Envelopes:
-    """aiosmtpd handler keeping each envelope; refuses the recipients in `refuse` (address: reply)."""
+    """aiosmtpd handler keeping each envelope; refuses the recipients in refuse {address: reply}."""
 
     def __init__(self, refuse=None):
         self.refuse = refuse or {}
