@@ -49,11 +49,11 @@ def create_app(config=None):
 
     app.extensions["forms_catalogs"] = load_catalogs()
     app.jinja_env.globals["_"] = translate
-    bounds.init_app(app)  # before any route is added, so `<int:...>` is the bounded one
     logs.init_app(app)  # first, so every later hook's log lines carry the request id
     database.init_app(app)
     _init_security(app)
     errors.init_app(app)
+    bounds.init_app(app)  # before the routes are added, so `<int:...>` is the bounded one
     _register_blueprints(app)
     _register_cli(app)
 

@@ -41,6 +41,7 @@ class SignedLink:
         return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=self.salt)
 
     def dumps(self, payload):
+        """Return a token for payload, signed now."""
         return self._serializer().dumps(payload)
 
     def loads(self, token, max_age):
