@@ -11,9 +11,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config=None):
     """Build the app: defaults, then FORMS_* environment variables, then config."""
+    from . import bounds, errors, headers, layout, logs
     from . import config as settings
     from . import db as database
-    from . import errors, headers, layout, logs
     from .ebook.pdf import ensure_pdfs
     from .i18n import load_catalogs, translate
 
@@ -55,6 +55,7 @@ def create_app(config=None):
     errors.init_app(app)  # before the limiter: its Retry-After hook must run after the limiter's
     _init_security(app)
     headers.init_app(app)
+    bounds.init_app(app)  # before the routes are added, so `<int:...>` is the bounded one
     _register_blueprints(app)
     _register_cli(app)
 

@@ -9,9 +9,11 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 
 from .i18n import translate
+from .outbox import Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,8 @@ def new_mail(to, subject, reply_to):
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Reply-To"] = reply_to
+    msg["To"] = smtp_address(to)
+    msg["Reply-To"] = smtp_address(reply_to)
     msg["Subject"] = subject
     # An aware UTC time gives "+0000"; formatdate(localtime=False) wrote "-0000", which
     # RFC 5322 reserves for "the local zone is unknown".
@@ -52,6 +54,18 @@ def build_ebook_mail(lead, language, link):
     msg.set_content(render_template("ebook/mail.txt", **context))
     msg.add_alternative(render_template("ebook/mail.html", **context), subtype="html")
     return msg
+
+
+def smtp_address(address):
+    """Return address with its domain in ASCII (IDNA, "xn--..."), as SMTP and headers need it.
+
+    A non-ASCII local part (björn@...) stays as it is: only SMTPUTF8 can carry it.
+    """
+    try:
+        parts = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address  # checked when it was stored; the SMTP server has the last word
+    return f"{parts.local_part}@{parts.ascii_domain}"
 
 
 def send(msg):
@@ -98,4 +112,13 @@ def _send_smtp(url, msg):
             client.starttls(context=ssl.create_default_context())
         if parts.username:
             client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(msg)
+        try:
+            client.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            # Every recipient refused for good (5xx): sending again cannot help.
+            if all(500 <= code < 600 for code, _ in exc.recipients.values()):
+                raise Undeliverable(f"recipients refused: {exc.recipients}") from exc
+            raise
+        except smtplib.SMTPNotSupportedError as exc:
+            # A non-ASCII local part, and a server without SMTPUTF8: that will not change.
+            raise Undeliverable(str(exc)) from exc

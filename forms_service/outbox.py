@@ -32,6 +32,10 @@ SMTP_DESTINATION = "smtp"
 _wakeups = {lane: threading.Event() for lane in LANES}
 
 
+class Undeliverable(Exception):
+    """Raised by a deliverer when no later attempt can succeed: the message fails at once."""
+
+
 def wake_worker():
     """Tell an in-process worker thread that new mail is waiting."""
     for event in _wakeups.values():
@@ -234,7 +238,8 @@ def process_outbox(limit=None, stop=None, lane=None):
             breaker.failed(f"{type(exc).__name__}: {exc}")
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            if (isinstance(exc, Undeliverable)
+                    or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]):
                 message.status = "failed"
                 log.error("forms outbox: giving up on message %s: %s", message.id, exc)
             else:

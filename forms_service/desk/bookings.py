@@ -1,6 +1,6 @@
 """Booked consultations: the list, and a detail page with sales' status and notes."""
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from ..booking.forms import topic_labels
 from ..booking.models import Booking
@@ -10,8 +10,8 @@ from ..models import utcnow
 from .filters import filter_form
 from .forms import FollowUpForm
 from .gate import current_user
-from .leads import page_number
 from .models import FollowUp
+from .paging import page_rows
 from .queries import booking_query, emails_with_leads
 
 bp = Blueprint("bookings", __name__)
@@ -21,13 +21,10 @@ bp = Blueprint("bookings", __name__)
 def bookings():
     """The bookings matching the filters, by meeting time."""
     form = filter_form("bookings")
-    size = current_app.config["DESK_PAGE_SIZE"]
-    page = page_number()
-    rows = db.session.execute(booking_query(form.values()).limit(size + 1)
-                              .offset((page - 1) * size)).all()
+    page, rows, more = page_rows(booking_query(form.values()))
     leads = emails_with_leads(db.session, [row.email.lower() for row in rows])
-    return render_template("desk/bookings.html", form=form, rows=rows[:size], leads=leads,
-                           page=page, more=len(rows) > size, lang=g.lang,
+    return render_template("desk/bookings.html", form=form, rows=rows, leads=leads,
+                           page=page, more=more, lang=g.lang,
                            topic_labels=topic_labels, title=translate("Bookings"))
 
 

@@ -7,8 +7,8 @@ from ..db import db
 from ..i18n import translate
 from ..models import OutboxDestination, OutboxMessage, utcnow
 from ..outbox import SMTP_DESTINATION
-from .leads import page_number
 from .models import WebhookDelivery
+from .paging import page_rows
 
 bp = Blueprint("deliveries", __name__)
 # The ?outcome= filter: the outbox statuses each choice stands for.
@@ -26,12 +26,10 @@ def deliveries():
         query = query.where(OutboxMessage.status.in_(OUTCOMES[outcome]))
     else:
         outcome = ""  # an unknown choice shows everything, as "All" does
-    size = current_app.config["DESK_PAGE_SIZE"]
-    page = page_number()
-    rows = db.session.execute(query.limit(size + 1).offset((page - 1) * size)).all()
+    page, rows, more = page_rows(query)
     outcomes = [("", translate("All"))] + [(key, translate(key)) for key in OUTCOMES]
-    return render_template("desk/deliveries.html", rows=rows[:size], page=page,
-                           more=len(rows) > size, outcome=outcome, outcomes=outcomes,
+    return render_template("desk/deliveries.html", rows=rows, page=page,
+                           more=more, outcome=outcome, outcomes=outcomes,
                            receivers=receivers(),
                            lang=g.lang, title=translate("Webhook deliveries"))
 

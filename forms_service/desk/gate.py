@@ -1,6 +1,8 @@
 """What every desk request goes through: language, login, CSRF and strict headers."""
 
-from urllib.parse import urlsplit
+import posixpath
+import re
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from flask import abort, g, jsonify, redirect, request, session, url_for
 
@@ -49,15 +51,31 @@ def log_out():
     session.clear()
 
 
+# Characters no desk address holds, and which must never reach the Location header.
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
 def local_target(target):
-    """Return target when it is a path on this desk, else None (no open redirects)."""
-    if not target:
+    """Return target as a path on this desk, else None (no open redirects, no header tricks).
+
+    The path is resolved as a browser would (percent-decoded, then ".." and "." and doubled
+    slashes) and must stay under the desk. A control character (CR, LF, NUL, ...) or a
+    backslash refuses it: anywhere as such, and in the path percent-encoded too (in the
+    query they stay encoded, harmless). The query is kept, the fragment dropped.
+    """
+    if not target or _UNSAFE_IN_TARGET.search(target):
         return None
     parts = urlsplit(target)
-    prefix = url_for("desk.leads.index")
-    if parts.scheme or parts.netloc or not parts.path.startswith(prefix) or "\\" in target:
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or _UNSAFE_IN_TARGET.search(path):
         return None
-    return target
+    path = posixpath.normpath(path or "/")
+    if parts.path.endswith("/") and not path.endswith("/"):
+        path += "/"
+    prefix = url_for("desk.leads.index")  # the desk's home, with a slash at the end
+    if not (path + "/").startswith(prefix):  # "/admin" itself, or below "/admin/"
+        return None
+    return urlunsplit(("", "", quote(path), parts.query, ""))
 
 
 def _session_user():

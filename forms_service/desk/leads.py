@@ -1,6 +1,6 @@
 """E-book leads, and one person's leads and bookings together."""
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from ..booking.models import Booking
@@ -9,13 +9,10 @@ from ..i18n import translate
 from ..models import Consent, Lead
 from .filters import filter_form
 from .models import FollowUp
+from .paging import page_rows
 from .queries import emails_with_bookings, lead_query
 
 bp = Blueprint("leads", __name__)
-
-
-def page_number():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.get("/")
@@ -27,13 +24,10 @@ def index():
 def leads():
     """The leads matching the filters, a page at a time."""
     form = filter_form("leads")
-    size = current_app.config["DESK_PAGE_SIZE"]
-    page = page_number()
-    rows = db.session.execute(lead_query(form.values()).limit(size + 1)
-                              .offset((page - 1) * size)).all()
+    page, rows, more = page_rows(lead_query(form.values()))
     booked = emails_with_bookings(db.session, [row.email for row in rows])
-    return render_template("desk/leads.html", form=form, rows=rows[:size], booked=booked,
-                           page=page, more=len(rows) > size, lang=g.lang,
+    return render_template("desk/leads.html", form=form, rows=rows, booked=booked,
+                           page=page, more=more, lang=g.lang,
                            title=translate("E-book leads"))
 
 

@@ -1,7 +1,7 @@
 """The filtered lists of leads and bookings, shared by the desk pages and the exports."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import String, and_, false, func, literal, or_, select, true, union
@@ -86,8 +86,9 @@ def _day_range(column, filters):
     conditions = []
     if filters.get("date_from"):
         conditions.append(column >= datetime.combine(filters["date_from"], time.min))
-    if filters.get("date_to"):
-        end = datetime.combine(filters["date_to"], time.min) + timedelta(days=1)
+    # Up to the end of date_to; 9999-12-31 (date.max) has no day after it, and no end.
+    if filters.get("date_to") and filters["date_to"] < date.max:
+        end = datetime.combine(filters["date_to"] + timedelta(days=1), time.min)
         conditions.append(column < end)
     return conditions
 

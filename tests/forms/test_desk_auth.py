@@ -7,6 +7,7 @@ import pytest
 from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, log_in, staff_client
 from forms_helpers import make_app
 from sqlalchemy import select, update
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from forms_service.db import db
 from forms_service.desk.models import DeskSession, StaffUser
@@ -26,9 +27,12 @@ def desk_rules(app):
 def example_url(rule):
     values = {}
     for name, converter in rule._converters.items():
-        kind = type(converter).__name__
-        values[name] = 1 if kind == "IntegerConverter" else (
-            converter.items and sorted(converter.items)[0] if kind == "AnyConverter" else "x")
+        if isinstance(converter, IntegerConverter):  # the app's bounded one too
+            values[name] = 1
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "x"
     return rule.build(values)[1]
 
 
