@@ -85,9 +85,20 @@ def test_ebook_mail_to_an_international_domain_needs_no_smtputf8(app, signup, ma
     assert msg["To"] == ANNA_ASCII
 
 
-def test_a_non_ascii_local_part_goes_with_smtputf8(app, signup, mail_server):
+def stored_before(app, email):
+    """A lead and its e-book mail as stored before the form refused non-ASCII local parts."""
+    from desk_helpers import add_lead
+
+    lead_id = add_lead(app, email=email)
+    with app.app_context():
+        db.session.add(OutboxMessage(lead_id=lead_id, kind="ebook", language="sv"))
+        db.session.commit()
+
+
+def test_a_non_ascii_local_part_goes_with_smtputf8(app, mail_server):
+    # The form now refuses such addresses (test_pipeline.py); rows stored before still go.
     server = mail_server(app, smtputf8=True)
-    assert signup.json(email=BJORN).status_code == 200
+    stored_before(app, BJORN)
     assert pending_mail(app) == (1, 0)
     ((recipients, options, msg),) = server.received
     assert recipients == [BJORN_SMTP]
@@ -95,9 +106,9 @@ def test_a_non_ascii_local_part_goes_with_smtputf8(app, signup, mail_server):
     assert msg["To"] == BJORN_SMTP
 
 
-def test_a_non_ascii_local_part_without_smtputf8_fails_at_once(app, signup, mail_server):
+def test_a_non_ascii_local_part_without_smtputf8_fails_at_once(app, mail_server):
     server = mail_server(app, smtputf8=False)
-    signup.json(email=BJORN)
+    stored_before(app, BJORN)
     assert pending_mail(app) == (0, 1)
     ((status, attempts, error),) = outbox(app)
     assert (status, attempts) == ("failed", 1)
