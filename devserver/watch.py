@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 from pelican.settings import read_settings
 from watchfiles import watch
+
+from .state import BuildState
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,17 +25,31 @@ def watched_paths(settings_file: str) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-def rebuild(settings_file: str, output: Path) -> bool:
-    """Run one build in a fresh process, so plugin changes take effect too."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build.py"), settings_file, str(output)],
-        cwd=ROOT,
-        check=False,
-    )
-    return result.returncode == 0
+def rebuild(settings_file: str, output: Path) -> list[dict]:
+    """Run one build in a fresh process, so plugin changes take effect too.
+
+    Return its problems ({file, line, message}); none when the build succeeded. The
+    build prints them to the terminal as well.
+    """
+    with tempfile.TemporaryDirectory(prefix="devserver-") as folder:
+        report = Path(folder) / "problems.json"
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "build.py"), settings_file, str(output),
+             "--problems", str(report)],
+            cwd=ROOT,
+            check=False,
+        )
+        if result.returncode == 0:
+            return []
+        if report.is_file():
+            return json.loads(report.read_text(encoding="utf-8"))
+    return [{"file": "", "line": None,
+             "message": f"The build stopped (exit status {result.returncode}); see the terminal."}]
 
 
-def start_watching(settings_file: str, output: Path, stop: threading.Event) -> threading.Thread:
+def start_watching(
+    settings_file: str, output: Path, stop: threading.Event, state: BuildState
+) -> threading.Thread:
     """Start a daemon thread that rebuilds on every change until `stop` is set."""
 
     def loop():
@@ -39,7 +57,7 @@ def start_watching(settings_file: str, output: Path, stop: threading.Event) -> t
         for changes in watch(*paths, stop_event=stop, debounce=400):
             names = sorted({Path(p).name for _, p in changes})
             print(f"Changed: {', '.join(names[:5])}; rebuilding...", flush=True)
-            rebuild(settings_file, output)
+            state.finished(rebuild(settings_file, output))
 
     thread = threading.Thread(target=loop, name="site-watcher", daemon=True)
     thread.start()

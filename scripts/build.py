@@ -84,8 +84,8 @@ def build(settings_file: str, output: Path, problems_file: Path | None = None) -
     started = time.perf_counter()
     # finally, not except: Ctrl-C (KeyboardInterrupt) must not leave the staging folder behind.
     try:
-        settings = read_settings(settings_file, override={"OUTPUT_PATH": str(staging)})
         try:
+            settings = read_settings(settings_file, override={"OUTPUT_PATH": str(staging)})
             Pelican(settings).run()
         except Exception as exc:  # a failed build must leave the old output untouched
             problems = problems_of(exc)
