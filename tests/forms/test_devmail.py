@@ -5,9 +5,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from forms_helpers import make_app, pending_mail
+from forms_helpers import make_app, pending_mail, serve_site_with_forms
 
 from forms_service.db import db
+from forms_service.outbox import process_outbox
 
 
 @pytest.fixture
@@ -24,12 +25,13 @@ def _page(response):
 
 
 def _sign_up(client, lang):
+    origin = client.application.config["SITE_URL"]
     token = client.get("/csrf").get_json()["csrf_token"]
     response = client.post(
         "/ebook",
         data={"name": "Anna Andersson", "email": f"anna.{lang}@example.com", "consent": "y",
               "lang": lang, "elapsed": "5000"},
-        headers={"Accept": "application/json", "Origin": "http://127.0.0.1:8000",
+        headers={"Accept": "application/json", "Origin": origin,
                  "X-CSRFToken": token},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -109,3 +111,35 @@ def test_refused_outside_development(tmp_path, ebook_source, overrides):
 @pytest.mark.parametrize("name", ["nope.eml", "..%2Fsecret_key", "secret_key", "%2E%2E"])
 def test_only_mail_files_are_shown(dev_app, name):
     assert dev_app.test_client().get(f"/dev/mail/{name}").status_code == 404
+
+
+@pytest.fixture
+def served_dev_app(tmp_path, ebook_source):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>Start</title>", encoding="utf-8")
+    yield from serve_site_with_forms(
+        site, lambda origin: make_app(tmp_path, ebook_source, SITE_URL=origin)
+    )
+
+
+def test_in_the_browser_the_mails_link_opens_the_ebook(served_dev_app, chromium):
+    origin, app = served_dev_app
+    _sign_up(app.test_client(), "en")
+    with app.test_request_context(base_url=origin + "/forms"):  # links to this server
+        process_outbox()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(origin + "/forms/dev/mail/?lang=en")
+        page.get_by_role("link", name="Your e-book from Normkraft").click()
+        page.wait_for_url(origin + "/forms/dev/mail/*.eml?lang=en")
+        link = page.frame_locator("iframe.mail-html").get_by_role("link", name="Download the e-book")
+        with page.expect_response(lambda r: "/forms/ebook/download/" in r.url) as answer:
+            link.click()
+        assert answer.value.status == 200
+        assert answer.value.headers["content-type"] == "application/pdf"
+        # The link opened in the whole window, not inside the mail's frame.
+        page.wait_for_url(origin + "/forms/ebook/download/*")
+    finally:
+        context.close()
