@@ -16,7 +16,7 @@ from werkzeug.serving import run_simple
 from .app import create_dev_app, load_forms_app
 from .live import load_catalogs
 from .state import BuildState
-from .watch import ROOT, rebuild, start_watching
+from .watch import ROOT, clear_cache, rebuild, start_watching
 
 
 def not_found_pages(settings) -> dict[str, str]:
@@ -85,6 +85,7 @@ def main(argv=None) -> int:
     output = Path(args.output)
     settings = read_settings(args.settings)
     state = BuildState()
+    clear_cache(output)  # the code may have changed since the last run
     state.finished(rebuild(args.settings, output))
     if state.problems and not output.exists():
         return 1

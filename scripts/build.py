@@ -1,9 +1,10 @@
 """Build the site into a staging folder and swap it in only when the build succeeds.
 
-Usage: python scripts/build.py SETTINGS_FILE OUTPUT_DIR [--problems FILE]
+Usage: python scripts/build.py SETTINGS_FILE OUTPUT_DIR [--problems FILE] [--cache DIR]
 
 A failed build prints one line per problem, `file:line: message` (the line where known),
 and with --problems also writes them to FILE as JSON for `make run`'s error overlay.
+--cache keeps Pelican's content cache in DIR (`make run` uses it between saves).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def _hide_collected(record: logging.LogRecord) -> bool:
     return not getattr(record, "content_problem", False)
 
 
-def build(settings_file: str, output: Path, problems_file: Path | None = None) -> int:
+def build(
+    settings_file: str, output: Path, problems_file: Path | None = None, cache: Path | None = None
+) -> int:
     """Build into a staging folder; replace `output` only if the build succeeds."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +88,10 @@ def build(settings_file: str, output: Path, problems_file: Path | None = None) -
     # finally, not except: Ctrl-C (KeyboardInterrupt) must not leave the staging folder behind.
     try:
         try:
-            settings = read_settings(settings_file, override={"OUTPUT_PATH": str(staging)})
+            override = {"OUTPUT_PATH": str(staging)}
+            if cache is not None:
+                override.update(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(cache))
+            settings = read_settings(settings_file, override=override)
             Pelican(settings).run()
         except Exception as exc:  # a failed build must leave the old output untouched
             problems = problems_of(exc)
@@ -123,13 +129,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("settings")
     parser.add_argument("output", type=Path)
     parser.add_argument("--problems", type=Path, help="write a failed build's problems here (JSON)")
+    parser.add_argument("--cache", type=Path, help="keep Pelican's content cache in this folder")
     args = parser.parse_args(argv[1:])
     init_logging(level=logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_hide_collected)
     if args.problems is not None:
         args.problems.unlink(missing_ok=True)
-    return build(args.settings, args.output, args.problems)
+    return build(args.settings, args.output, args.problems, args.cache)
 
 
 if __name__ == "__main__":

@@ -249,3 +249,36 @@ def test_a_page_opened_while_the_build_is_broken_shows_the_overlay(dev_server, p
     assert overlay.locator(".message").text_content() == "missing 'title' metadata"
     assert dev_server.terminal().count("missing 'title' metadata") == 1
     assert "could not find information" not in dev_server.terminal()
+
+
+@pytest.mark.parametrize(
+    ("changed", "kept"),
+    [
+        (["articles/sv/a.md"], True),
+        (["articles/sv/a.md", "pages/en/b.md"], True),
+        (["data/standards.toml"], False),
+        (["data/notes.md"], False),
+        (["images/a.png"], False),
+        (["../theme/templates/base.html"], False),
+        (["articles/sv/a.md", "../pelicanconf.py"], False),
+    ],
+)
+def test_content_cache_is_kept_only_when_only_content_changed(tmp_path, changed, kept):
+    from devserver.watch import only_content_changed
+
+    content = tmp_path / "content"
+    assert only_content_changed([content / name for name in changed], content) is kept
+
+
+def test_a_data_change_after_a_content_change_is_built(dev_server, tmp_path):
+    """The content cache must not keep a page's old rendering once the data changes."""
+    base, content = dev_server.base, dev_server.content
+    edit(content / "articles" / "en" / "quality.md", "Quality in practice", "Quality, cached")
+    _wait_for(lambda: "Quality, cached" in _get(base + "/en/articles/quality-in-practice/")[1])
+    data = content / "data" / "standards.toml"
+    assert (tmp_path / ".output-cache").is_dir()
+    before = data.read_text(encoding="utf-8")
+    assert "ISO 9000 compared with ISO 9001" in _get(base + "/en/articles/quality-in-practice/")[1]
+    edit(data, 'caption = "{left} compared with {right}"', 'caption = "{left} set beside {right}"')
+    assert data.read_text(encoding="utf-8") != before
+    _wait_for(lambda: "ISO 9000 set beside ISO 9001" in _get(base + "/en/articles/quality-in-practice/")[1])
