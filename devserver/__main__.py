@@ -49,7 +49,8 @@ def mail_destination(forms, site_url: str) -> str:
         if parts.port:
             netloc += f":{parts.port}"
         if parts.username:
-            netloc = f"{parts.username}:***@{netloc}" if parts.password else f"{parts.username}@{netloc}"
+            secret = ":***" if parts.password else ""
+            netloc = f"{parts.username}{secret}@{netloc}"
         return f"sent through {urlunsplit(parts._replace(netloc=netloc))}"
     folder = Path(forms.instance_path) / "mail"
     return f"written to {folder}/; read it at {site_url}/forms/dev/mail"

@@ -117,9 +117,8 @@ class LiveReload:
         """Return the page with the live reload script before </body>."""
         tag = (f'<script src="{SCRIPT}" data-events="{EVENTS}" '
                f'data-generation="{self.state.generation}" defer></script>').encode()
-        match = None
-        for match in BODY_END.finditer(html):
-            pass  # the last </body>: an article may quote the tag in its text
-        if match is None:
+        # The last </body>: an article may quote the tag in its text.
+        ends = [match.start() for match in BODY_END.finditer(html)]
+        if not ends:
             return html + tag
-        return html[:match.start()] + tag + html[match.start():]
+        return html[:ends[-1]] + tag + html[ends[-1]:]

@@ -27,7 +27,7 @@ def watched_paths(settings_file: str) -> list[Path]:
 
 
 def cache_folder(output: Path) -> Path:
-    """Where `make run` keeps Pelican's content cache: beside the output (`make clean` removes it)."""
+    """Where `make run` keeps Pelican's content cache: beside the output, for `make clean`."""
     return output.with_name(f".{output.name}-cache")
 
 

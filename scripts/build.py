@@ -25,7 +25,6 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-
 ROOT = Path(__file__).resolve().parent.parent
 # "content/articles/sv/a.md: message" or "content/a.md:12: message", as the plugins report.
 FILE_PREFIX = re.compile(r"^(?P<file>[^\s:]+\.[\w]+)(?::(?P<line>\d+))?: (?P<message>.+)$", re.S)

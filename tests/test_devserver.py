@@ -281,4 +281,5 @@ def test_a_data_change_after_a_content_change_is_built(dev_server, tmp_path):
     assert "ISO 9000 compared with ISO 9001" in _get(base + "/en/articles/quality-in-practice/")[1]
     edit(data, 'caption = "{left} compared with {right}"', 'caption = "{left} set beside {right}"')
     assert data.read_text(encoding="utf-8") != before
-    _wait_for(lambda: "ISO 9000 set beside ISO 9001" in _get(base + "/en/articles/quality-in-practice/")[1])
+    url = base + "/en/articles/quality-in-practice/"
+    _wait_for(lambda: "ISO 9000 set beside ISO 9001" in _get(url)[1])

@@ -60,9 +60,8 @@ def check_translation_keys(settings, items) -> None:
     for (lang, key), group in sorted(seen.items()):
         if len(group) > 1:
             files = ", ".join(sorted(_source(settings, i.source_path) for i in group))
-            report(
-                settings, files, f"translation_key '{key}' is used more than once in language '{lang}'"
-            )
+            message = f"translation_key '{key}' is used more than once in language '{lang}'"
+            report(settings, files, message)
 
 
 def _link_target_exists(item, what, value, context) -> bool:

@@ -134,7 +134,8 @@ def test_in_the_browser_the_mails_link_opens_the_ebook(served_dev_app, chromium)
         page.goto(origin + "/forms/dev/mail/?lang=en")
         page.get_by_role("link", name="Your e-book from Normkraft").click()
         page.wait_for_url(origin + "/forms/dev/mail/*.eml?lang=en")
-        link = page.frame_locator("iframe.mail-html").get_by_role("link", name="Download the e-book")
+        frame = page.frame_locator("iframe.mail-html")
+        link = frame.get_by_role("link", name="Download the e-book")
         with page.expect_response(lambda r: "/forms/ebook/download/" in r.url) as answer:
             link.click()
         assert answer.value.status == 200
