@@ -3,23 +3,76 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from pelican.settings import read_settings
 from werkzeug.serving import run_simple
 
-from .app import create_dev_app
-from .watch import ROOT, rebuild, start_watching
+from .app import create_dev_app, load_forms_app
+from .live import load_catalogs
+from .state import BuildState
+from .watch import ROOT, clear_cache, rebuild, start_watching
 
 
-def not_found_pages(settings_file: str) -> dict[str, str]:
+def not_found_pages(settings) -> dict[str, str]:
     """Map each language's URL prefix to its 404 page."""
-    settings = read_settings(settings_file)
     return {
         entry["prefix"]: f"{entry['prefix']}404.html" for entry in settings["LANGUAGES"].values()
     }
+
+
+def flask_command() -> str:
+    """The project's own `flask` (a global one lacks the project's packages), as typed here."""
+    flask = Path(sys.executable).parent / "flask"
+    try:
+        shown = os.path.relpath(flask)
+    except ValueError:  # another drive (Windows)
+        shown = str(flask)
+    command = f"{shown} --app forms_service users create --email you@normkraft.se"
+    # The command must find the same instance folder (database) as this server.
+    if os.environ.get("FORMS_INSTANCE_PATH"):
+        command = f"FORMS_INSTANCE_PATH={shlex.quote(os.environ['FORMS_INSTANCE_PATH'])} {command}"
+    return command
+
+
+def mail_destination(forms, site_url: str) -> str:
+    """Say where the forms service's mail goes: SMTP (password hidden) or .eml files."""
+    smtp = forms.config.get("SMTP_URL")
+    if smtp:
+        parts = urlsplit(smtp)
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        if parts.username:
+            secret = ":***" if parts.password else ""
+            netloc = f"{parts.username}{secret}@{netloc}"
+        return f"sent through {urlunsplit(parts._replace(netloc=netloc))}"
+    folder = Path(forms.instance_path) / "mail"
+    return f"written to {folder}/; read it at {site_url}/forms/dev/mail"
+
+
+def banner(site_url: str, settings, forms) -> str:
+    """The lines `make run` prints once it serves: where everything is."""
+    lines = ["", "Normkraft development server", ""]
+    for code, entry in settings["LANGUAGES"].items():
+        lines.append(f"  Site ({code}):    {site_url}/{entry['prefix']}")
+    if forms is not None:
+        lines += [
+            f"  Forms:        {site_url}/forms/",
+            f"  Sales desk:   {site_url}/forms/admin/",
+            f"  Desk user:    {flask_command()}",
+            f"  Mail:         {mail_destination(forms, site_url)}",
+        ]
+    lines += [
+        "  Live reload:  open pages reload after each rebuild; a failed build is shown on them",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -31,13 +84,19 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     output = Path(args.output)
-    if not rebuild(args.settings, output) and not output.exists():
+    settings = read_settings(args.settings)
+    state = BuildState()
+    clear_cache(output)  # the code may have changed since the last run
+    state.finished(rebuild(args.settings, output))
+    if state.problems and not output.exists():
         return 1
     stop = threading.Event()
-    start_watching(args.settings, output, stop)
+    start_watching(args.settings, output, stop, state)
     site_url = f"http://{args.host}:{args.port}"
-    app = create_dev_app(output, not_found_pages(args.settings), site_url)
-    print(f"Serving {site_url}/ (Swedish), {site_url}/en/ (English), forms at /forms/", flush=True)
+    forms = load_forms_app(site_url)
+    catalogs = load_catalogs(settings["I18N_CATALOGS"]) if settings.get("I18N_CATALOGS") else {}
+    app = create_dev_app(output, not_found_pages(settings), forms, state, catalogs)
+    print(banner(site_url, settings, forms), flush=True)
     try:
         run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     finally:

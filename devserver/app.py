@@ -7,13 +7,16 @@ import os
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from .live import LiveReload
+from .state import BuildState
 from .static_site import StaticSite
 
 logger = logging.getLogger(__name__)
 
 
-def load_forms_app():
-    """Return the forms service's WSGI app, or None while the service does not exist yet."""
+def load_forms_app(site_url: str):
+    """Return the forms service's app (its origin set to `site_url` unless configured)."""
+    os.environ.setdefault("FORMS_SITE_URL", site_url)
     try:
         import forms_service
     except ImportError:
@@ -22,11 +25,15 @@ def load_forms_app():
     return create_app() if create_app is not None else None
 
 
-def create_dev_app(output_dir, not_found_pages, site_url: str):
-    """Return a WSGI app serving `output_dir` at / and the forms service at /forms."""
-    os.environ.setdefault("FORMS_SITE_URL", site_url)
+def create_dev_app(output_dir, not_found_pages, forms=None, state: BuildState | None = None,
+                   catalogs=None):
+    """Return a WSGI app serving `output_dir` at / and the forms service at /forms.
+
+    With a BuildState, the pages of the site reload after each build (devserver/live.py).
+    """
     site = StaticSite(output_dir, not_found_pages)
-    forms = load_forms_app()
+    if state is not None:
+        site = LiveReload(site, state, catalogs)
     if forms is None:
         logger.warning("forms service not available; serving the static site only")
         return site

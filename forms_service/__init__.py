@@ -98,12 +98,13 @@ def _init_security(app):
 
 
 def _register_blueprints(app):
-    from . import booking, csrf_view, desk, ebook, health
+    from . import booking, csrf_view, desk, devmail, ebook, health
 
     for module in (csrf_view, ebook, health):
         app.register_blueprint(module.bp)
     booking.init_app(app)
     desk.init_app(app)
+    devmail.init_app(app)  # answers 404 unless mail is written to files on a local site
 
 
 def _register_cli(app):

@@ -128,11 +128,14 @@ def _paragraph(rng, pools, sentences=4) -> str:
     return " ".join(_sentence(rng, pools, rng.randint(8, 14)) for _ in range(sentences))
 
 
-def write_corpus(root: Path, total: int, seed: int = 4, paragraphs: int = 4) -> list[CorpusArticle]:
+def write_corpus(
+    root: Path, total: int, seed: int = 4, paragraphs: int = 4, *, all_translated: bool = False
+) -> list[CorpusArticle]:
     """Write about `total` articles (both languages) under root/articles/<lang>/.
 
     Nine in ten Swedish articles have an English translation; some English
-    articles have no Swedish original. Returns every article with its cluster.
+    articles have no Swedish original (with `all_translated`, every article is
+    in both languages). Returns every article with its cluster.
     """
     rng = random.Random(seed)
     names = sorted(CLUSTERS)
@@ -144,6 +147,8 @@ def write_corpus(root: Path, total: int, seed: int = 4, paragraphs: int = 4) -> 
         cluster = names[key % len(names)]
         roll = rng.random()
         langs = ["sv", "en"] if roll < 0.85 else ["sv"] if roll < 0.93 else ["en"]
+        if all_translated:
+            langs = ["sv", "en"]
         langs = langs[: total - len(written)]
         date = start + timedelta(hours=7 * key + rng.randint(0, 5))
         has_tags = rng.random() >= 0.15

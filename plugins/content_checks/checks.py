@@ -17,6 +17,18 @@ def _source(settings, path) -> str:
     return os.path.relpath(path, os.path.dirname(settings["PATH"])) if path else "?"
 
 
+def _line_of(path, found) -> int | None:
+    """Return the number of the first line of the file at `path` where `found(line)` holds."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if found(line):
+                    return number
+    except (OSError, UnicodeDecodeError):  # the problem is still worth reporting without a line
+        pass
+    return None
+
+
 def check_metadata(content) -> None:
     """Report missing required metadata and unknown languages of one article or page."""
     if isinstance(content, Article):
@@ -29,12 +41,13 @@ def check_metadata(content) -> None:
     source = _source(settings, content.source_path)
     for name in REQUIRED[kind]:
         if not metadata.get(name):
-            report(settings, f"{source}: missing '{name}' metadata")
+            report(settings, source, f"missing '{name}' metadata")
     lang = metadata.get("lang")
     languages = settings.get("LANGUAGES") or {}
     if lang and lang not in languages:
         known = ", ".join(sorted(languages))
-        report(settings, f"{source}: unknown language '{lang}' (known: {known})")
+        line = _line_of(content.source_path, lambda text: text.lower().startswith("lang:"))
+        report(settings, source, f"unknown language '{lang}' (known: {known})", line)
 
 
 def check_translation_keys(settings, items) -> None:
@@ -47,10 +60,8 @@ def check_translation_keys(settings, items) -> None:
     for (lang, key), group in sorted(seen.items()):
         if len(group) > 1:
             files = ", ".join(sorted(_source(settings, i.source_path) for i in group))
-            report(
-                settings,
-                f"{files}: translation_key '{key}' is used more than once in language '{lang}'",
-            )
+            message = f"translation_key '{key}' is used more than once in language '{lang}'"
+            report(settings, files, message)
 
 
 def _link_target_exists(item, what, value, context) -> bool:
@@ -76,8 +87,6 @@ def check_links(settings, items, context) -> None:
             if what not in ("filename", "static", "attach"):
                 continue
             if not _link_target_exists(item, what, match.group("value"), context):
-                report(
-                    settings,
-                    f"{_source(settings, item.source_path)}: broken link "
-                    f"{{{what}}}{match.group('value')}",
-                )
+                link = f"{{{what}}}{match.group('value')}"
+                line = _line_of(item.source_path, lambda text, link=link: link in text)
+                report(settings, _source(settings, item.source_path), f"broken link {link}", line)
