@@ -66,6 +66,8 @@ def from_environment():
         "DESK_LOGIN_LIMIT": os.environ.get("FORMS_DESK_LOGIN_LIMIT", "5/minute;30/hour"),
         "DESK_LOCKOUT_ATTEMPTS": _int("FORMS_DESK_LOCKOUT_ATTEMPTS", 5),
         "DESK_LOCKOUT_MINUTES": _int("FORMS_DESK_LOCKOUT_MINUTES", 15),
+        # articles.json of the site build; None: output/articles.json of this repository.
+        "DESK_ARTICLES_FILE": os.environ.get("FORMS_DESK_ARTICLES_FILE") or None,
     }
 
 
