@@ -107,6 +107,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
     "WEBHOOK_TIMEOUT": 10,
     "DESK_PAGE_SIZE": 50,
+    "DESK_SOURCES_SECONDS": 60,  # how long the source filter's list of pages is reused
     "DESK_SESSION_HOURS": 8,
     "DIGEST_UPCOMING_DAYS": 7,
 }

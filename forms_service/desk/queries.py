@@ -1,6 +1,7 @@
 """The filtered lists of leads and bookings, shared by the desk pages and the exports."""
 
 import re
+import time as time_module
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -155,7 +156,25 @@ def booking_query(filters, columns=None):
 
 
 def source_pages(session, limit=200):
-    """The distinct pages leads and bookings came from (bare addresses), for the filter."""
+    """The distinct pages leads and bookings came from (bare addresses), for the filter.
+
+    Reading them takes a pass over every lead and booking, so the list is kept for
+    DESK_SOURCES_SECONDS (a new article's first lead may show up in the filter that late).
+    """
+    from flask import current_app
+
+    cache = current_app.extensions.setdefault("desk_source_pages", {})
+    seconds = current_app.config["DESK_SOURCES_SECONDS"]
+    now = time_module.monotonic()
+    if cache.get("until", 0) > now and cache.get("limit") == limit:
+        return cache["pages"]
+    pages = _source_pages(session, limit)
+    if seconds > 0:
+        cache.update(pages=pages, limit=limit, until=now + seconds)
+    return pages
+
+
+def _source_pages(session, limit):
     pages = union(
         select(bare_url(Lead.page_url).label("page")).where(Lead.page_url.is_not(None)),
         select(bare_url(Booking.page_url).label("page")).where(Booking.page_url.is_not(None)),

@@ -61,6 +61,7 @@ def make_app(tmp_path, ebook_source, **overrides):
         "EBOOK_DIR": str(tmp_path / "private-ebook"),
         # Not the repository's output/: tests that need one write it here.
         "DESK_ARTICLES_FILE": str(tmp_path / "articles.json"),
+        "DESK_SOURCES_SECONDS": 0,  # tests add rows between pages
     }
     config.update(overrides)
     return create_app(config)
