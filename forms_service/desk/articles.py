@@ -18,7 +18,7 @@ from ..booking.forms import TOPICS
 from .queries import bare_address, standard_of
 
 log = logging.getLogger(__name__)
-UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 STANDARD_LABELS = dict((key, label) for key, label in TOPICS if key.startswith("iso"))
 
 

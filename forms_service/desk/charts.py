@@ -8,9 +8,14 @@ Every chart has its numbers in a table beside it (templates/desk/overview.html).
 import pygal
 from lxml import etree
 from markupsafe import Markup
+from pygal.style import Style
 
 SIZE = {"width": 640, "height": 300}
+# pygal lays the chart out for these sizes; desk.css gives the text the same ones.
+FONTS = Style(label_font_size=12, major_label_font_size=12, title_font_size=15,
+              legend_font_size=13, value_font_size=12, tooltip_font_size=12)
 COMMON = {
+    "style": FONTS,
     "js": [], "disable_xml_declaration": True, "print_values": True, "print_zeroes": False,
     "legend_at_bottom": True, "truncate_label": 38, "truncate_legend": 30, "margin": 12,
     "show_y_guides": True, "no_data_text": "–", "explicit_size": False,

@@ -73,7 +73,7 @@ def seed_demo(app, leads=160):
             start = (now + timedelta(days=(number % 15) - 7)).replace(
                 hour=8 + number % 7, minute=0, second=0)
             booking = Booking(
-                uid=f"{uuid.uuid4()}@normkraft.se", consultant=("anna", "erik")[number % 2],
+                uid=f"{uuid.uuid4()}@normkraft.se", consultant=("anna", "erik")[number // 2 % 2],
                 starts_at=start, ends_at=start + timedelta(minutes=45),
                 blocked_until=start + timedelta(hours=1),
                 status="cancelled" if number % 11 == 0 else "confirmed",
