@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from site_helpers import build_fixture
-
 from article_index import standard_key
+from site_helpers import build_fixture
 
 
 def test_index_names_every_published_article_in_every_language(fixture_site):

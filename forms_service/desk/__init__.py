@@ -2,8 +2,18 @@
 
 from flask import Blueprint
 
-from . import (auth, bookings, deliveries, errors, export, gate, leads, overview, privacy_views,
-               templating)
+from . import (
+    auth,
+    bookings,
+    deliveries,
+    errors,
+    export,
+    gate,
+    leads,
+    overview,
+    privacy_views,
+    templating,
+)
 
 bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
 for _feature in (auth, overview, leads, bookings, export, deliveries, privacy_views):

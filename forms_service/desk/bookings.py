@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 
-from ..booking.forms import topic_labels
 from ..booking.blueprint import now
+from ..booking.forms import topic_labels
 from ..booking.models import CONFIRMED, Booking
 from ..booking.reserve import cancel as cancel_booking
 from ..booking.reserve import has_started

@@ -74,6 +74,12 @@ def test_overview_renders_charts_with_their_tables(desk_page, lang, heading, fun
     assert page.locator("table#funnel th[scope=row]").first.inner_text() == funnel
     assert int(page.locator("table#funnel td").first.inner_text()) > 0
     assert violations(page) == []
+    # Printed, the page keeps the charts and their tables and drops the controls.
+    page.emulate_media(media="print")
+    assert page.locator("form.desk-filters").is_hidden()
+    assert page.locator(".desk-header nav").is_hidden()
+    assert charts.first.bounding_box()["width"] > 200
+    assert page.locator("table#weekly").is_visible()
 
 
 def test_the_filters_change_the_charts(desk_page):
