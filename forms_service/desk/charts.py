@@ -25,8 +25,11 @@ COMMON = {
 def _svg(chart, title):
     """The chart as inline SVG markup without script or style, named for assistive tech."""
     tree = chart.render_tree()
-    for element in tree.iter("{*}script", "{*}style"):
+    for element in list(tree.iter("{*}script", "{*}style")):
         element.getparent().remove(element)
+    for element in tree.iter():
+        # The CSP would refuse style attributes too (pygal hides its tooltip with one).
+        element.attrib.pop("style", None)
     tree.set("role", "img")
     tree.set("aria-label", title)
     tree.set("class", "desk-chart-svg")
