@@ -168,8 +168,10 @@ def main():
             (tmp / "ebook").mkdir()
             for lang in ("sv", "en"):
                 (tmp / "ebook" / f"{lang}.md").write_text("# E-bok\n\nText.\n")
+            # DESK_SOURCES_SECONDS as in production (the tests turn the cache off).
             app = make_app(tmp, tmp / "ebook", SQLALCHEMY_DATABASE_URI=url,
-                           DESK_ARTICLES_FILE=str(tmp / "articles.json"))
+                           DESK_ARTICLES_FILE=str(tmp / "articles.json"),
+                           DESK_SOURCES_SECONDS=60)
             write_articles(tmp / "articles.json")
             started = time.perf_counter()
             lead_id = seed(app)

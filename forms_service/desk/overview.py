@@ -18,7 +18,7 @@ from .articles import article_index, url_path
 from .filters import overview_form
 from .lifecycle import HELD
 from .models import FollowUp
-from .queries import bare_url, lead_conditions
+from .queries import lead_conditions
 from .templating import consultant_name
 
 bp = Blueprint("overview", __name__)
@@ -93,7 +93,8 @@ def by_article(conditions, language):
     """
     index = article_index()
     counts, paths = Counter(), {}
-    for url, count in grouped(bare_url(Lead.page_url), conditions):
+    # Grouped by the whole address (cheaper than cutting each one in SQL), then by path.
+    for url, count in grouped(Lead.page_url, conditions):
         path = url_path(url)
         item = index.article(path)
         key = ("article", item.get("translation_key") or path) if item else ("page", path)
