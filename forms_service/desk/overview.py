@@ -24,6 +24,7 @@ from .templating import consultant_name
 bp = Blueprint("overview", __name__)
 WEEKS = 12
 TOP = 10
+MAX_DAYS = 3 * 366
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,14 @@ def overview():
     """What brings leads and meetings: counts over time, by source, the funnel."""
     form = overview_form()
     values = form.values()
-    default = Period.default(utcnow().date())
-    period = Period(values.get("date_from", default.first), values.get("date_to", default.last))
-    if period.last < period.first:
-        period = Period(period.last, period.first)
+    today = utcnow().date()
+    default = Period.default(today)
+    first, last = sorted((values.get("date_from", default.first),
+                          values.get("date_to", default.last)))
+    # At most MAX_DAYS, ending no later than a year ahead: a chart of centuries (or a date
+    # at the end of the calendar) helps no one.
+    last = min(last, today + timedelta(days=366))
+    period = Period(max(first, last - timedelta(days=MAX_DAYS)), last)
     data = overview_data(period, values.get("language"))
     data["weekly_rows"] = [
         (f"{monday.isocalendar().week} ({monday.isoformat()})", leads, meetings)

@@ -221,3 +221,16 @@ def test_the_language_filter_changes_the_charts(app):
     assert charts[0] != english_charts[0]
     assert sum(r[0] for r in table(english, "weekly").values()) < sum(
         r[0] for r in table(every, "weekly").values())
+
+
+@pytest.mark.parametrize("query, weeks", [
+    ({"date_from": "0001-01-01", "date_to": "9999-12-31"}, None),
+    ({"date_from": "2026-11-29", "date_to": "2026-11-02"}, 4),  # swapped: still the range
+    ({"date_from": "1900-01-01", "date_to": "2026-11-29"}, 157),
+])
+def test_overview_keeps_the_range_sensible(sqlite_app, query, weeks):
+    desk = staff_client(sqlite_app)
+    response = desk.get("/admin/overview", query_string=query)
+    assert response.status_code == 200
+    shown = len(table(response.get_data(as_text=True), "weekly"))
+    assert shown == weeks if weeks else 0 < shown <= 158
