@@ -57,14 +57,19 @@ def _as_date(value):
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def per_week(column, conditions, period):
-    """{Monday: count} of rows whose column falls in each week of period."""
+def per_day(column, conditions, *counts):
+    """[(day, count, *counts)] of the rows matching conditions, by column's UTC day."""
     day = func.date(column)
+    rows = db.session.execute(select(day, func.count(), *counts).where(*conditions)
+                              .group_by(day))
+    return [(_as_date(value), *numbers) for value, *numbers in rows]
+
+
+def per_week(days, period):
+    """[count] for each week of period, from per_day() rows."""
     counts = Counter()
-    for value, count in db.session.execute(
-            select(day, func.count()).where(*conditions).group_by(day)):
-        value = _as_date(value)
-        counts[value - timedelta(days=value.weekday())] += count
+    for day, count, *_rest in days:
+        counts[day - timedelta(days=day.weekday())] += count
     return [counts.get(monday, 0) for monday in period.weeks()]
 
 
@@ -110,7 +115,7 @@ def by_article(conditions, language):
     return sorted(rows, key=lambda row: (-row[2], row[0]))
 
 
-def funnel(conditions):
+def funnel(conditions, lead_days):
     """Leads signed up, confirmed, who booked a meeting, whose meeting was held.
 
     One count per step: an EXISTS in WHERE is a semi-join PostgreSQL runs with one hash of
@@ -120,8 +125,8 @@ def funnel(conditions):
     booked = exists().where(same_person, Booking.replaced_by.is_(None))
     held = exists().where(same_person, Booking.status == CONFIRMED,
                           FollowUp.booking_id == Booking.id, FollowUp.status.in_(HELD))
-    signed_up, confirmed = db.session.execute(
-        select(func.count(), func.count(Lead.confirmed_at)).where(*conditions)).one()
+    signed_up = sum(count for _day, count, _confirmed in lead_days)
+    confirmed = sum(confirmed for _day, _count, confirmed in lead_days)
     counts = [signed_up, confirmed] + [
         db.session.scalar(select(func.count()).select_from(Lead).where(*conditions, step))
         for step in (booked, held)]
@@ -160,17 +165,18 @@ def overview_data(period, language):
         meetings.append(Booking.language == language)
     none = translate("(none)")
     weeks = list(period.weeks())
+    lead_days = per_day(Lead.created_at, leads, func.count(Lead.confirmed_at))
     return {
         "weeks": weeks,
-        "leads_per_week": per_week(Lead.created_at, leads, period),
-        "meetings_per_week": per_week(Booking.starts_at, meetings, period),
+        "leads_per_week": per_week(lead_days, period),
+        "meetings_per_week": per_week(per_day(Booking.starts_at, meetings), period),
         "articles": by_article(leads, g.lang),
         "utm_sources": [(value or none, count)
                         for value, count in grouped(Lead.utm_source, leads)],
         "utm_campaigns": [(value or none, count)
                           for value, count in grouped(Lead.utm_campaign, leads)],
         "languages": grouped(Lead.language, leads),
-        "funnel": funnel(leads),
+        "funnel": funnel(leads, lead_days),
         "consultants": consultant_weeks(language, utcnow()),
     }
 
