@@ -81,6 +81,7 @@ PLUGINS = [
     "standards_table",
     "seo",
     "related_articles",
+    "article_index",  # articles.json for the forms service's sales desk
     "search_index",  # pages go to Pagefind while Pelican writes them
     "output_steps",
 ]

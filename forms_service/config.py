@@ -82,6 +82,8 @@ def from_environment():
         "SMTP_CONNECT_TIMEOUT": _float("FORMS_SMTP_CONNECT_TIMEOUT", 5.0),
         "SMTP_TIMEOUT": _float("FORMS_SMTP_TIMEOUT", 15.0),
         "WEBHOOK_TIMEOUT": _float("FORMS_WEBHOOK_TIMEOUT", 5.0),
+        # articles.json of the site build; None: output/articles.json of this repository.
+        "DESK_ARTICLES_FILE": os.environ.get("FORMS_DESK_ARTICLES_FILE") or None,
     }
 
 
@@ -137,5 +139,6 @@ DEFAULTS = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # idle PostgreSQL connections are pinged: db.py
     "DESK_PAGE_SIZE": 50,
+    "DESK_SOURCES_SECONDS": 60,  # how long the source filter's list of pages is reused
     "DIGEST_UPCOMING_DAYS": 7,
 }

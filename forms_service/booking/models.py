@@ -57,6 +57,8 @@ class Booking(db.Model):
     bot_signals: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Who cancelled: "visitor" (the manage link) or "staff" (the desk); None when moved.
+    cancelled_by: Mapped[str | None] = mapped_column(String(12))
     replaced_by: Mapped[int | None]
 
     @property

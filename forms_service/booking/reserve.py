@@ -148,10 +148,11 @@ def _insert(availability, key, start, details, replace):
     return booking
 
 
-def _cancel_row(booking_id, now):
+def _cancel_row(booking_id, now, by=None):
     return db.session.execute(
         update(Booking).where(Booking.id == booking_id, Booking.status == CONFIRMED)
-        .values(status=CANCELLED, cancelled_at=now, sequence=Booking.sequence + 1)
+        .values(status=CANCELLED, cancelled_at=now, cancelled_by=by,
+                sequence=Booking.sequence + 1)
         .execution_options(synchronize_session=False)).rowcount
 
 
@@ -162,10 +163,13 @@ def _queue(booking_id, language, visitor_kind, sales_kind, now):
                                      next_attempt_at=now, created_at=now))
 
 
-def cancel(booking):
-    """Cancel booking, free its slot and queue the CANCEL mails; False if already cancelled."""
+def cancel(booking, by="visitor"):
+    """Cancel booking, free its slot and queue the CANCEL mails; False if already cancelled.
+
+    by is who cancelled: "visitor" (the manage link) or "staff" (the sales desk).
+    """
     now = utcnow()
-    if not _cancel_row(booking.id, now):
+    if not _cancel_row(booking.id, now, by):
         db.session.rollback()
         return False
     _queue(booking.id, booking.language, "booking_cancel", "booking_sales_cancel", now)

@@ -2,10 +2,21 @@
 
 from flask import Blueprint
 
-from . import auth, bookings, deliveries, errors, export, gate, leads, privacy_views, templating
+from . import (
+    auth,
+    bookings,
+    deliveries,
+    errors,
+    export,
+    gate,
+    leads,
+    overview,
+    privacy_views,
+    templating,
+)
 
 bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
-for _feature in (auth, leads, bookings, export, deliveries, privacy_views):
+for _feature in (auth, overview, leads, bookings, export, deliveries, privacy_views):
     bp.register_blueprint(_feature.bp)
 gate.protect(bp)
 errors.register(bp)
@@ -25,3 +36,8 @@ def init_app(app):
     register_kind(digest.KIND, digest.deliver)
     webhooks.listen()
     templating.init_app(app)
+    if not app.config.get("DESK_ARTICLES_FILE"):
+        # The site build writes it (plugins/article_index); `make run` builds into output/.
+        from .. import REPO_ROOT
+
+        app.config["DESK_ARTICLES_FILE"] = str(REPO_ROOT / "output" / "articles.json")

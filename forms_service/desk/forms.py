@@ -34,11 +34,14 @@ class FilterForm(ServiceForm):
     q = StringField(validators=[Length(max=SEARCH_MAX)],
                     filters=[lambda v: v.strip() if v else v])
 
+    extra = {}
+
     def values(self):
         """The valid filters as a dict (a bad date is dropped, and shown as an error)."""
         self.validate()
-        return {name: field.data for name, field in self._fields.items()
-                if field.data and not field.errors}
+        values = {name: field.data for name, field in self._fields.items()
+                  if field.data and not field.errors}
+        return {**values, **self.extra}
 
 
 class FollowUpForm(ServiceForm):

@@ -8,6 +8,7 @@ from ..db import db
 from ..i18n import translate
 from ..models import Consent, Lead
 from .filters import filter_form
+from .lifecycle import stage_column
 from .models import FollowUp
 from .paging import page_rows
 from .queries import emails_with_bookings, lead_query
@@ -17,7 +18,8 @@ bp = Blueprint("leads", __name__)
 
 @bp.get("/")
 def index():
-    return redirect(url_for("desk.leads.leads"))
+    """The desk's home page is the overview."""
+    return redirect(url_for("desk.overview.overview"))
 
 
 @bp.get("/leads")
@@ -43,7 +45,8 @@ def person(kind, item_id):
         select(Consent).where(Consent.lead_id.in_([lead.id for lead in person_leads]))
         .order_by(Consent.given_at)))
     bookings = db.session.execute(
-        select(Booking, FollowUp).outerjoin(FollowUp, FollowUp.booking_id == Booking.id)
+        select(Booking, FollowUp, stage_column().label("stage"))
+        .outerjoin(FollowUp, FollowUp.booking_id == Booking.id)
         .where(func.lower(Booking.email) == email).order_by(Booking.starts_at)).all()
     return render_template("desk/person.html", email=email, leads=person_leads,
                            consents=consents, bookings=bookings, lang=g.lang,

@@ -8,7 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import db
 from ..models import utcnow
 
-FOLLOW_UP_STATUSES = ("new", "contacted", "done", "cancelled", "no-show")
+# What sales record after a meeting ("new": nothing yet). Cancelling is the calendar's
+# (bookings.status and cancelled_by), not a follow-up status: see desk/lifecycle.py.
+OUTCOMES = ("held", "no-show", "won", "lost")
+FOLLOW_UP_STATUSES = ("new", *OUTCOMES)
 
 
 class StaffUser(db.Model):
@@ -42,7 +45,7 @@ class DeskSession(db.Model):
 
 
 class FollowUp(db.Model):
-    """Sales' own status and notes for a booking (the booking's own status is the calendar's)."""
+    """The outcome sales recorded for a booking, and their notes."""
 
     __tablename__ = "booking_follow_ups"
 
@@ -51,6 +54,8 @@ class FollowUp(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(254))
+    # The status before migration 0006 when it changed meaning (contacted, done, cancelled).
+    previous_status: Mapped[str | None] = mapped_column(String(12))
 
 
 class WebhookDelivery(db.Model):

@@ -1,6 +1,7 @@
 """The filtered lists of leads and bookings, shared by the desk pages and the exports."""
 
 import re
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from ..booking.forms import TOPICS
 from ..booking.models import Booking
 from ..models import Lead
+from .lifecycle import stage_column
 from .models import FollowUp
 
 LEAD_STATUSES = ("confirmed", "unconfirmed")
@@ -21,12 +23,17 @@ _STANDARD_KEY = re.compile(r"iso(\d{4,5})")
 
 LEAD_COLUMNS = (Lead.id, Lead.created_at, Lead.name, Lead.email, Lead.language, Lead.page_url,
                 Lead.referrer, Lead.utm_source, Lead.utm_medium, Lead.utm_campaign,
-                Lead.utm_term, Lead.utm_content, Lead.confirmed_at)
-FOLLOW_UP_STATUS = func.coalesce(FollowUp.status, "new").label("follow_up")
-BOOKING_COLUMNS = (Booking.id, Booking.created_at, Booking.starts_at, Booking.ends_at,
-                   Booking.status, FOLLOW_UP_STATUS, Booking.name, Booking.company,
-                   Booking.email, Booking.phone, Booking.topics, Booking.language,
-                   Booking.page_url, Booking.message, Booking.consultant)
+                Lead.utm_term, Lead.utm_content, Lead.confirmed_at, Lead.bot_signals)
+
+
+def booking_columns():
+    """The columns of the bookings list and export, the meeting's stage included."""
+    return (Booking.id, Booking.created_at, Booking.starts_at, Booking.ends_at,
+            stage_column().label("stage"), Booking.name, Booking.company, Booking.email,
+            Booking.phone, Booking.topics, Booking.language, Booking.page_url,
+            Booking.referrer, Booking.utm_source, Booking.utm_medium, Booking.utm_campaign,
+            Booking.utm_term, Booking.utm_content, Booking.message, Booking.consultant,
+            Booking.bot_signals, FollowUp.notes)
 
 
 def standard_of(url):
@@ -97,13 +104,21 @@ def _search(columns, text):
     return or_(*(column.icontains(text, autoescape=True) for column in columns))
 
 
-def lead_query(filters, columns=LEAD_COLUMNS):
-    """Leads matching filters, newest first."""
+def _article_paths(url, paths):
+    """url's bare address ends with one of paths (the articles of the site's index)."""
+    address = bare_url(url)
+    return or_(false(), *(address.endswith(path, autoescape=True) for path in paths))
+
+
+def lead_conditions(filters):
+    """The WHERE conditions of the leads matching filters (also used by the overview)."""
     conditions = _day_range(Lead.created_at, filters)
     if filters.get("language"):
         conditions.append(Lead.language == filters["language"])
     if filters.get("standard"):
-        conditions.append(_about_standard(Lead.page_url, filters["standard"].lower()))
+        paths = filters.get("standard_paths", ())
+        conditions.append(or_(_about_standard(Lead.page_url, filters["standard"].lower()),
+                              _article_paths(Lead.page_url, paths)))
     if filters.get("source"):
         conditions.append(bare_url(Lead.page_url) == bare_address(filters["source"]))
     if filters.get("status") == "confirmed":
@@ -112,12 +127,18 @@ def lead_query(filters, columns=LEAD_COLUMNS):
         conditions.append(Lead.confirmed_at.is_(None))
     if filters.get("q"):
         conditions.append(_search((Lead.name, Lead.email), filters["q"]))
-    return select(*columns).where(and_(true(), *conditions)).order_by(
+    return conditions
+
+
+def lead_query(filters, columns=LEAD_COLUMNS):
+    """Leads matching filters, newest first."""
+    return select(*columns).where(and_(true(), *lead_conditions(filters))).order_by(
         Lead.created_at.desc(), Lead.id.desc())
 
 
-def booking_query(filters, columns=BOOKING_COLUMNS):
+def booking_query(filters, columns=None):
     """Bookings matching filters (the date is the meeting's), soonest first."""
+    columns = columns or booking_columns()
     conditions = _day_range(Booking.starts_at, filters)
     if filters.get("language"):
         conditions.append(Booking.language == filters["language"])
@@ -127,7 +148,7 @@ def booking_query(filters, columns=BOOKING_COLUMNS):
     if filters.get("source"):
         conditions.append(bare_url(Booking.page_url) == bare_address(filters["source"]))
     if filters.get("status"):
-        conditions.append(FOLLOW_UP_STATUS == filters["status"])
+        conditions.append(stage_column() == filters["status"])
     if filters.get("q"):
         conditions.append(_search((Booking.name, Booking.company, Booking.email),
                                   filters["q"]))
@@ -136,7 +157,25 @@ def booking_query(filters, columns=BOOKING_COLUMNS):
 
 
 def source_pages(session, limit=200):
-    """The distinct pages leads and bookings came from (bare addresses), for the filter."""
+    """The distinct pages leads and bookings came from (bare addresses), for the filter.
+
+    Reading them takes a pass over every lead and booking, so the list is kept for
+    DESK_SOURCES_SECONDS (a new article's first lead may show up in the filter that late).
+    """
+    from flask import current_app
+
+    cache = current_app.extensions.setdefault("desk_source_pages", {})
+    seconds = current_app.config["DESK_SOURCES_SECONDS"]
+    now = time_module.monotonic()
+    if cache.get("until", 0) > now and cache.get("limit") == limit:
+        return cache["pages"]
+    pages = _source_pages(session, limit)
+    if seconds > 0:
+        cache.update(pages=pages, limit=limit, until=now + seconds)
+    return pages
+
+
+def _source_pages(session, limit):
     pages = union(
         select(bare_url(Lead.page_url).label("page")).where(Lead.page_url.is_not(None)),
         select(bare_url(Booking.page_url).label("page")).where(Booking.page_url.is_not(None)),

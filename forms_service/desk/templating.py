@@ -47,11 +47,23 @@ def init_app(app):
     app.add_template_filter(home_when)
 
 
+def consultant_name(key):
+    """The consultant's name from the availability file, else the stored key."""
+    from ..booking.blueprint import availability
+
+    consultant = availability().consultant(key)
+    return consultant.name if consultant else key
+
+
 def context():
     """Names every desk template may use."""
-    from ..i18n import languages
-    from .queries import STANDARDS, standard_of
+    from flask import g
 
-    labels = dict(STANDARDS)
+    from ..i18n import languages
+    from .articles import article_index, describe
+    from .lifecycle import stage_label
+
+    index = article_index()
     return {"languages": languages(), "language_url": language_url,
-            "standard_label": lambda url: labels.get(standard_of(url), "")}
+            "describe_source": lambda row: describe(row, g.lang, index),
+            "consultant_name": consultant_name, "stage_label": stage_label}

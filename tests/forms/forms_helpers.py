@@ -59,6 +59,9 @@ def make_app(tmp_path, ebook_source, **overrides):
         "OUTBOX_BACKOFF_SECONDS": 0.0,
         "EBOOK_SOURCE_DIR": str(ebook_source),
         "EBOOK_DIR": str(tmp_path / "private-ebook"),
+        # Not the repository's output/: tests that need one write it here.
+        "DESK_ARTICLES_FILE": str(tmp_path / "articles.json"),
+        "DESK_SOURCES_SECONDS": 0,  # tests add rows between pages
     }
     config.update(overrides)
     return create_app(config)

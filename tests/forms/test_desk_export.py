@@ -59,9 +59,9 @@ def test_bookings_export(app):
     add_booking(app, email="k@example.com", company="=1+1", phone="+46701234567")
     (row,) = list(csv.DictReader(io.StringIO(
         desk.get("/admin/export/bookings.csv").get_data().decode("utf-8-sig"))))
-    assert (row["company"], row["phone"], row["follow_up"]) == ("'=1+1", "'+46701234567", "new")
+    assert (row["company"], row["phone"], row["stage"]) == ("'=1+1", "'+46701234567", "booked")
     (item,) = desk.get("/admin/export/bookings.json").get_json()
-    assert item["company"] == "=1+1" and item["follow_up"] == "new"
+    assert item["company"] == "=1+1" and item["stage"] == "booked"
 
 
 def test_large_export_is_complete(app):

@@ -57,7 +57,7 @@ def test_bookings_list_filters_and_search(app, desk):
     add_booking(app, email="y@example.com", name="Yngve", company="Ystad Plåt",
                 topics="iso27001", language="en", consultant="erik")
     with app.app_context():
-        db.session.add(FollowUp(booking_id=first, status="contacted", notes=""))
+        db.session.add(FollowUp(booking_id=first, status="won", notes=""))
         db.session.commit()
 
     def shown(**query):
@@ -68,8 +68,9 @@ def test_bookings_list_filters_and_search(app, desk):
     assert shown(q="ystad") == ["Yngve"]
     assert shown(standard="iso14001") == ["Xena"]
     assert shown(standard="iso1400") == []
-    assert shown(status="contacted") == ["Xena"]
-    assert shown(status="new") == ["Yngve"]
+    assert shown(status="won") == ["Xena"]
+    assert shown(status="booked") == ["Yngve"]
+    assert shown(status="contacted") == []  # no longer a status
     assert shown(language="en") == ["Yngve"]
 
 
@@ -164,7 +165,7 @@ def test_booking_status_and_notes(app, desk):
     booking = add_booking(app)
     path = f"/admin/bookings/{booking}"
     page = desk.get(path).get_data(as_text=True)
-    assert '<option value="new" selected>ny</option>' in page
+    assert '<option value="new" selected>inget utfall än</option>' in page
     response = post(desk, path, {"status": "no-show", "notes": "Ringde två gånger."})
     assert response.status_code == 303
     with app.app_context():
@@ -177,7 +178,8 @@ def test_booking_status_and_notes(app, desk):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"status": "lost", "notes": ""}, "Ogiltigt val."),
+    ({"status": "contacted", "notes": ""}, "Ogiltigt val."),
+    ({"status": "cancelled", "notes": ""}, "Ogiltigt val."),
     ({"status": "done", "notes": "x" * 5001}, "Använd högst 5000 tecken."),
 ])
 def test_booking_follow_up_bad_input(app, desk, data, message):

@@ -1,0 +1,119 @@
+"""The desk in Chromium: the overview's charts and tables in sv and en, the filters change
+the charts, and axe finds no violations on any desk page."""
+
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from desk_demo import seed_demo
+from desk_helpers import PASSWORD, STAFF, add_staff
+from forms_helpers import make_app
+from werkzeug.serving import make_server
+
+from forms_service.db import db
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desk_site(tmp_path, ebook_source):
+    """The forms service with a seeded desk, served on a loopback port; (origin, app)."""
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
+                         threaded=True)
+    origin = f"http://127.0.0.1:{server.server_port}"
+    app = holder["app"] = make_app(tmp_path, ebook_source, SITE_URL=origin)
+    seed_demo(app)
+    add_staff(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin, app
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def desk_page(chromium, desk_site):
+    origin, _app = desk_site
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(origin + "/admin/login")
+    page.fill("#email", STAFF)
+    page.fill("#password", PASSWORD)
+    page.click("form.desk-login button[type=submit]")
+    page.wait_for_url("**/admin/overview")
+    yield origin, page
+    context.close()
+
+
+def violations(page):
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
+            for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("lang, heading, funnel", [
+    ("sv", "Leads per källartikel", "Anmälde sig"),
+    ("en", "Leads by source article", "Signed up"),
+])
+def test_overview_renders_charts_with_their_tables(desk_page, lang, heading, funnel):
+    origin, page = desk_page
+    page.goto(f"{origin}/admin/overview?lang={lang}")
+    assert page.locator("h2", has_text=heading).is_visible()
+    charts = page.locator(".desk-chart svg[role=img]")
+    assert charts.count() == 5
+    for number in range(5):
+        box = charts.nth(number).bounding_box()
+        assert box["width"] > 200 and box["height"] > 100
+    # desk.css styles pygal's bars (the CSP keeps pygal's own <style> out): they are filled.
+    fill = page.eval_on_selector(".desk-chart svg .series rect",
+                                 "e => getComputedStyle(e).fill")
+    assert fill == "rgb(10, 86, 64)"
+    assert page.locator("table#funnel th[scope=row]").first.inner_text() == funnel
+    assert int(page.locator("table#funnel td").first.inner_text()) > 0
+    assert violations(page) == []
+    # Printed, the page keeps the charts and their tables and drops the controls.
+    page.emulate_media(media="print")
+    assert page.locator("form.desk-filters").is_hidden()
+    assert page.locator(".desk-header nav").is_hidden()
+    assert charts.first.bounding_box()["width"] > 200
+    assert page.locator("table#weekly").is_visible()
+
+
+def test_the_filters_change_the_charts(desk_page):
+    origin, page = desk_page
+    page.goto(f"{origin}/admin/overview?lang=en")
+    before = page.inner_html(".desk-chart >> nth=0")
+    total = int(page.locator("table#funnel td").first.inner_text())
+    page.select_option("#language", "en")
+    page.click("form.desk-filters button[type=submit]")
+    page.wait_for_url("**language=en**")
+    assert page.inner_html(".desk-chart >> nth=0") != before
+    assert 0 < int(page.locator("table#funnel td").first.inner_text()) < total
+
+
+PAGES = ["/admin/overview", "/admin/leads", "/admin/bookings", "/admin/bookings/1",
+         "/admin/bookings/3", "/admin/people/lead/1", "/admin/deliveries", "/admin/privacy"]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_axe_violations_on_any_desk_page(desk_page, lang):
+    origin, page = desk_page
+    found = {}
+    for path in PAGES:
+        page.goto(f"{origin}{path}?lang={lang}")
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    assert found == {}
+
+
+def test_no_axe_violations_on_the_login_page(chromium, desk_site):
+    origin, _app = desk_site
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(origin + "/admin/login")
+    assert violations(page) == []
+    context.close()
