@@ -18,6 +18,11 @@ def _int(name, default):
     return int(value) if value else default
 
 
+def _float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def _list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -66,6 +71,11 @@ def from_environment():
         "DESK_LOGIN_LIMIT": os.environ.get("FORMS_DESK_LOGIN_LIMIT", "5/minute;30/hour"),
         "DESK_LOCKOUT_ATTEMPTS": _int("FORMS_DESK_LOCKOUT_ATTEMPTS", 5),
         "DESK_LOCKOUT_MINUTES": _int("FORMS_DESK_LOCKOUT_MINUTES", 15),
+        # Consultants' calendars (booking/calendars): how long a reading is reused, how old
+        # the last good one may be while a calendar cannot be read, and the server timeout.
+        "CALENDAR_CACHE_SECONDS": _int("FORMS_CALENDAR_CACHE_SECONDS", 60),
+        "CALENDAR_STALE_SECONDS": _int("FORMS_CALENDAR_STALE_SECONDS", 600),
+        "CALENDAR_TIMEOUT": _float("FORMS_CALENDAR_TIMEOUT", 5.0),
     }
 
 
@@ -107,4 +117,6 @@ DEFAULTS = {
     "DESK_PAGE_SIZE": 50,
     "DESK_SESSION_HOURS": 8,
     "DIGEST_UPCOMING_DAYS": 7,
+    # A callable returning the current aware UTC time for the calendar cache (tests).
+    "CALENDAR_CLOCK": None,
 }

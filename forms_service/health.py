@@ -86,6 +86,18 @@ def redis_problem(url):
     return None
 
 
+def _calendar_states():
+    """Each consultant calendar's state and last reading (booking/calendars), or []."""
+    from .booking.calendars import states
+
+    availability = current_app.extensions.get("booking_availability")
+    if availability is None:
+        return []
+    return [{**item, "read_at": item["read_at"] and item["read_at"].isoformat(),
+             "tried_at": item["tried_at"] and item["tried_at"].isoformat()}
+            for item in states(availability)]
+
+
 @bp.get("/ready")
 def ready():
     """Ready for traffic: 503 without the database; SMTP or Redis down is only a warning."""
@@ -109,6 +121,14 @@ def ready():
         warnings.append(f"Redis unreachable ({problem}); rate limits are counted per process")
     elif redis_url:
         body["redis"] = "ok"
+    calendars = _calendar_states()
+    if calendars:
+        body["calendars"] = calendars
+        for item in calendars:
+            if item["state"] in ("stale", "closed"):
+                warnings.append(f"calendar of {item['consultant']} unreadable ({item['error']}); "
+                                + ("its last reading is used" if item["state"] == "stale"
+                                   else "its slots are not offered"))
     if warnings:
         body["warning"] = "; ".join(warnings)
     return _answer(body, 200)

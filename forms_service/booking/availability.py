@@ -6,6 +6,7 @@ slot is computed as an aware datetime and compared in UTC, so a 09:00 meeting st
 """
 
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -13,6 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+
+from .calendars.source import parse_source
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,6 +31,7 @@ class Consultant:
     email: str
     # weekday (0 = Monday) -> ((start, end), ...) in wall-clock time
     hours: dict = field(hash=False)
+    calendar: object = None  # a calendars.source.CalendarSource, or None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,9 @@ class Availability:
 
         busy maps a consultant key to (start, blocked_until) pairs in UTC.
         """
+        # Sorted and joined once, so each slot is a binary search, not a scan of a
+        # calendar's hundreds of busy times.
+        busy = {key: _joined(pairs) for key, pairs in busy.items()}
         first, last = self.window(now)
         start, end = max(start, first), min(end, last)
         slots = []
@@ -97,7 +104,8 @@ class Availability:
             for slot_start, keys in self.grid(day).items():
                 if not start <= slot_start < end:
                     continue
-                free = tuple(k for k in keys if self.is_free(k, slot_start, busy))
+                until = slot_start + self.meeting + self.buffer
+                free = tuple(k for k in keys if _free_in(busy.get(k, ()), slot_start, until))
                 if free:
                     slots.append(Slot(slot_start, slot_start + self.meeting, free))
             day += timedelta(days=1)
@@ -127,6 +135,24 @@ class Availability:
         if start < first:
             return "notice"
         return None
+
+
+def _joined(pairs):
+    """Sorted (start, end) pairs with overlapping ones joined: ends rise with starts."""
+    joined = []
+    for begin, finish in sorted(pairs):
+        if joined and begin <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(finish, joined[-1][1]))
+        else:
+            joined.append((begin, finish))
+    return joined
+
+
+def _free_in(joined, start, until):
+    """True when no pair of joined overlaps [start, until)."""
+    # The first pair ending after start is the only one that can overlap.
+    index = bisect_right(joined, start, key=lambda pair: pair[1])
+    return index == len(joined) or joined[index][0] >= until
 
 
 @lru_cache(maxsize=32)
@@ -218,5 +244,7 @@ def _consultant(entry, number, fail):
         hours[WEEKDAYS.index(day)] = tuple(sorted(parsed))
     if not hours:
         fail(f"{where}: no working hours")
-    return Consultant(key=entry["key"], name=entry["name"], email=entry["email"], hours=hours)
+    calendar = parse_source(entry.get("calendar"), lambda message: fail(f"{where}: {message}"))
+    return Consultant(key=entry["key"], name=entry["name"], email=entry["email"], hours=hours,
+                      calendar=calendar)
 

@@ -2,10 +2,12 @@
 
 from flask import Blueprint
 
-from . import auth, bookings, deliveries, errors, export, gate, leads, privacy_views, templating
+from . import (
+    auth, bookings, calendars, deliveries, errors, export, gate, leads, privacy_views, templating,
+)
 
 bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
-for _feature in (auth, leads, bookings, export, deliveries, privacy_views):
+for _feature in (auth, leads, bookings, export, deliveries, privacy_views, calendars):
     bp.register_blueprint(_feature.bp)
 gate.protect(bp)
 errors.register(bp)
