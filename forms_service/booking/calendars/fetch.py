@@ -52,16 +52,14 @@ def _caldav_busy(source, zone, start, end, timeout):
     try:
         with client:
             calendar = client.calendar(url=source.url)
-            if source.query in ("auto", "freebusy"):
+            if source.query == "freebusy":
                 try:
                     REQUESTS["freebusy"] += 1
                     answer = calendar.freebusy_request(start, end)
                     return freebusy_busy(parse(answer.data), zone, start, end)
                 except (caldav_error.ReportError, caldav_error.ResponseError,
                         CalendarUnreadable):
-                    # No free-busy-query on this server: fall back to a calendar-query.
-                    if source.query == "freebusy":
-                        raise
+                    pass  # No free-busy-query on this server: a calendar-query instead.
             REQUESTS["events"] += 1
             found = calendar.search(start=start, end=end, event=True, expand=False)
             return event_busy([parse(item.data) for item in found], zone, start, end)
