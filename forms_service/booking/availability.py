@@ -95,7 +95,7 @@ class Availability:
         """
         # Sorted and joined once, so each slot is a binary search, not a scan of a
         # calendar's hundreds of busy times.
-        busy = {key: _joined(pairs) for key, pairs in busy.items()}
+        busy = {key: _Joined(pairs) for key, pairs in busy.items()}
         first, last = self.window(now)
         start, end = max(start, first), min(end, last)
         slots = []
@@ -105,7 +105,7 @@ class Availability:
                 if not start <= slot_start < end:
                     continue
                 until = slot_start + self.meeting + self.buffer
-                free = tuple(k for k in keys if _free_in(busy.get(k, ()), slot_start, until))
+                free = tuple(k for k in keys if k not in busy or busy[k].free(slot_start, until))
                 if free:
                     slots.append(Slot(slot_start, slot_start + self.meeting, free))
             day += timedelta(days=1)
@@ -137,22 +137,24 @@ class Availability:
         return None
 
 
-def _joined(pairs):
-    """Sorted (start, end) pairs with overlapping ones joined: ends rise with starts."""
-    joined = []
-    for begin, finish in sorted(pairs):
-        if joined and begin <= joined[-1][1]:
-            joined[-1] = (joined[-1][0], max(finish, joined[-1][1]))
-        else:
-            joined.append((begin, finish))
-    return joined
+class _Joined:
+    """Busy (start, end) pairs, sorted with overlapping ones joined: ends rise with starts."""
 
+    def __init__(self, pairs):
+        starts, ends = [], []
+        for begin, finish in sorted(pairs):
+            if ends and begin <= ends[-1]:
+                ends[-1] = max(finish, ends[-1])
+            else:
+                starts.append(begin)
+                ends.append(finish)
+        self.starts, self.ends = starts, ends
 
-def _free_in(joined, start, until):
-    """True when no pair of joined overlaps [start, until)."""
-    # The first pair ending after start is the only one that can overlap.
-    index = bisect_right(joined, start, key=lambda pair: pair[1])
-    return index == len(joined) or joined[index][0] >= until
+    def free(self, start, until):
+        """True when no pair overlaps [start, until)."""
+        # The first pair ending after start is the only one that can overlap.
+        index = bisect_right(self.ends, start)
+        return index == len(self.ends) or self.starts[index] >= until
 
 
 @lru_cache(maxsize=32)

@@ -60,9 +60,19 @@ def _save(values):
         conn.execute(statement)
 
 
+# This process's decoded copy of the last reading of each consultant: {key: (text, pairs)}.
+# Comparing the text costs far less than decoding it again on every request.
+_DECODED = {}
+
+
 def _decode(row):
-    return [(datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
-            for a, b in json.loads(row.busy)]
+    kept = _DECODED.get(row.consultant)
+    if kept is not None and kept[0] == row.busy:
+        return kept[1]
+    pairs = [(datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
+             for a, b in json.loads(row.busy)]
+    _DECODED[row.consultant] = (row.busy, pairs)
+    return pairs
 
 
 def _encode(periods):
@@ -138,11 +148,10 @@ def _fallback(row, real_now, start, end):
 
 
 def _read(app, person, zone, start, end):
-    """(periods, None) or (None, why): runs in a worker thread."""
-    with app.app_context():
-        timeout = float(app.config["CALENDAR_TIMEOUT"])
+    """(periods, None) or (None, why); runs in a worker thread, hence app is passed in."""
     try:
-        return read_busy(person.calendar, zone, start, end, timeout), None
+        return read_busy(person.calendar, zone, start, end,
+                         float(app.config["CALENDAR_TIMEOUT"])), None
     except CalendarUnreadable as exc:
         return None, str(exc)
 
