@@ -10,6 +10,7 @@ that consultant's slots are not offered (the others' still are).
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -101,16 +102,27 @@ def calendar_busy(availability, start, end, now):
     people = [c for c in availability.consultants if c.calendar is not None]
     if not people:
         return {}
-    rows = _rows([c.key for c in people])
     real_now = _clock()
     fresh_for = _seconds("CALENDAR_CACHE_SECONDS")
+
+    def fresh(row):
+        return _covers(row, start, end) and real_now - _aware(row.read_at) < fresh_for
+
+    # Until a reading is CALENDAR_CACHE_SECONDS old no process replaces it, so the copy
+    # this process saw last is the row the table would give: no query needed.
+    seen = current_app.extensions.setdefault("calendar_readings", {})
+    rows = {c.key: seen[c.key] for c in people if c.key in seen
+            and seen[c.key].source == c.calendar.fingerprint and fresh(seen[c.key])}
+    if len(rows) < len(people):
+        rows.update(_rows([c.key for c in people if c.key not in rows]))
     window = (min(start, now - MARGIN), max(end, now + availability.horizon + MARGIN))
     busy, to_read = {}, []
     for person in people:
         row = rows.get(person.key)
         if row is not None and row.source != person.calendar.fingerprint:
             row = rows[person.key] = None  # the file now points to another calendar
-        if _covers(row, start, end) and real_now - _aware(row.read_at) < fresh_for:
+        if fresh(row):
+            seen[person.key] = row
             busy[person.key] = _decode(row)
         elif row is not None and row.error and real_now - _aware(row.tried_at) < fresh_for:
             # It failed a moment ago: do not make every request wait for it again.
@@ -124,10 +136,12 @@ def calendar_busy(availability, start, end, now):
                                      to_read))
         for person, (periods, problem) in zip(to_read, readings, strict=True):
             if problem is None:
-                _save({"consultant": person.key, "source": person.calendar.fingerprint,
-                       "busy": _encode(periods), "window_start": _naive(window[0]),
-                       "window_end": _naive(window[1]), "read_at": _naive(real_now),
-                       "tried_at": _naive(real_now), "error": None})
+                values = {"consultant": person.key, "source": person.calendar.fingerprint,
+                          "busy": _encode(periods), "window_start": _naive(window[0]),
+                          "window_end": _naive(window[1]), "read_at": _naive(real_now),
+                          "tried_at": _naive(real_now), "error": None}
+                _save(values)
+                seen[person.key] = SimpleNamespace(**values)
                 busy[person.key] = periods
                 continue
             current_app.logger.warning("calendar of %s unreadable: %s", person.key, problem)
