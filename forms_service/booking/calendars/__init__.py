@@ -154,6 +154,12 @@ def calendar_busy(availability, start, end, now):
     return busy
 
 
+def forget():
+    """Drop this process's copies of the readings (the table keeps them): a cold start."""
+    current_app.extensions.pop("calendar_readings", None)
+    _DECODED.clear()
+
+
 def _fallback(row, real_now, start, end):
     """The last good reading while it is recent enough, else busy all the time."""
     if _covers(row, start, end) and real_now < _usable_until(row):
