@@ -74,7 +74,8 @@ def feed(seed):
                       f"DTEND;VALUE=DATE:{start + timedelta(days=1):%Y%m%d}"]
         else:
             lines.append(f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M00Z}")
-            lines.append(f"DTEND:{start.astimezone(UTC) + timedelta(minutes=rng.choice((15, 30, 60, 90))):%Y%m%dT%H%M00Z}")
+            finish = start.astimezone(UTC) + timedelta(minutes=rng.choice((15, 30, 60, 90)))
+            lines.append(f"DTEND:{finish:%Y%m%dT%H%M00Z}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return ("\r\n".join(lines) + "\r\n").encode()

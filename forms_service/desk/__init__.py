@@ -2,13 +2,13 @@
 
 from flask import Blueprint
 
-from . import (
-    auth, bookings, calendars, deliveries, errors, export, gate, leads, privacy_views, templating,
-)
+from . import auth, bookings, deliveries, errors, export, gate, leads, privacy_views, templating
+from .calendars import bp as calendars_bp
 
 bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
-for _feature in (auth, leads, bookings, export, deliveries, privacy_views, calendars):
+for _feature in (auth, leads, bookings, export, deliveries, privacy_views):
     bp.register_blueprint(_feature.bp)
+bp.register_blueprint(calendars_bp)
 gate.protect(bp)
 errors.register(bp)
 bp.context_processor(templating.context)

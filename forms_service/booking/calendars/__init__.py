@@ -10,8 +10,8 @@ that consultant's slots are not offered (the others' still are).
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from types import SimpleNamespace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import select
