@@ -421,3 +421,35 @@ def test_the_desk_lists_each_calendars_state(make, feeds):
     html = client.get("/admin/calendars?lang=en").get_data(as_text=True)
     assert "<h1>Calendars</h1>" in html and "Cannot be read; slots closed" in html
     assert 'aria-current="page">Calendars</a>' in html
+
+
+def test_a_caldav_server_that_hangs_fails_closed_within_the_timeout(make):
+    silent = SilentServer()
+    try:
+        app = make(with_calendar({"caldav_url": silent.url + "/anna/work/"}) + BO,
+                   CALENDAR_TIMEOUT=0.5)
+        started = datetime.now(UTC)
+        assert offered(app, "2026-03-30", "2026-03-30") == BO_ONLY
+        assert datetime.now(UTC) - started < timedelta(seconds=5)
+        state = ready_calendars(app)["calendars"][0]
+    finally:
+        silent.close()
+    assert state["state"] == "closed"
+    assert state["error"].startswith("CalDAV server unreachable")
+
+
+@pytest.mark.parametrize("stale_seconds, status, consultants", [
+    (600, 200, ["alva"]),  # the reading of a moment ago stands in
+    (0, 409, []),          # no reading is recent enough: the booking is refused
+])
+def test_the_booking_check_falls_back_only_to_a_recent_reading(make, feeds, stale_seconds,
+                                                                status, consultants):
+    feeds.feeds["/alva.ics"] = (200, calendar())
+    app = make(with_calendar({"ics_url": feeds.url + "/alva.ics"}),
+               CALENDAR_STALE_SECONDS=stale_seconds)
+    assert "09:00" in offered(app, "2026-03-30", "2026-03-30")["2026-03-30"]
+    feeds.feeds["/alva.ics"] = (401, b"")
+    response = Visitor(app.test_client()).book(start="2026-03-30T09:00:00+02:00")
+    assert response.status_code == status
+    assert [b.consultant for b in bookings(app)] == consultants
+    assert feeds.hits["/alva.ics"] == 2
