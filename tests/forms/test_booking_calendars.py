@@ -453,3 +453,14 @@ def test_the_booking_check_falls_back_only_to_a_recent_reading(make, feeds, stal
     assert response.status_code == status
     assert [b.consultant for b in bookings(app)] == consultants
     assert feeds.hits["/alva.ics"] == 2
+
+
+def test_ready_answers_when_the_cache_table_is_missing(make, feeds):
+    app = make(with_calendar({"ics_url": feeds.url + "/alva.ics"}))
+    with app.app_context(), db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE calendar_cache")
+    body = ready_calendars(app)
+    assert body["calendars"] == [
+        {"state": "unknown", "consultant": "*", "error": "calendar_cache unreadable"}]
+    assert body["warning"] == ("calendar of * unreadable (calendar_cache unreadable); "
+                               "the calendars' states cannot be read")
