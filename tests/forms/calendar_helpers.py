@@ -204,11 +204,13 @@ class FeedServer:
 
     def __init__(self):
         self.feeds, self.hits = {}, {}
-        feeds, hits = self.feeds, self.hits
+        self.delay = 0.0  # seconds before each answer
+        feeds, hits, owner = self.feeds, self.hits, self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 hits[self.path] = hits.get(self.path, 0) + 1
+                time.sleep(owner.delay)
                 status, body = feeds.get(self.path, (404, b"not here"))
                 self.send_response(status)
                 self.send_header("Content-Type", "text/calendar; charset=utf-8")

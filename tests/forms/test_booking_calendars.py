@@ -292,6 +292,27 @@ def test_one_reading_serves_every_process_until_it_is_a_minute_old(make, feeds, 
     assert feeds.hits["/alva.ics"] == 2
 
 
+def test_concurrent_requests_of_a_process_wait_for_one_reading(make, feeds):
+    import threading
+
+    feeds.feeds["/alva.ics"] = (200, calendar(event("x", "20260330T100000",
+                                                    "20260330T110000")))
+    feeds.delay = 0.5
+    app = make(with_calendar({"ics_url": feeds.url + "/alva.ics"}))
+    answers = []
+
+    def ask():
+        answers.append(offered(app, "2026-03-30", "2026-03-30"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert answers == [{"2026-03-30": ["09:00", "11:00", "13:00", "14:00", "15:00"]}] * 4
+    assert feeds.hits["/alva.ics"] == 1
+
+
 def test_a_meeting_added_after_the_listing_cannot_be_booked(make, feeds, database):
     feeds.feeds["/alva.ics"] = (200, calendar())
     app = make(with_calendar({"ics_url": feeds.url + "/alva.ics"}), **database)

@@ -9,6 +9,7 @@ that consultant's slots are not offered (the others' still are).
 """
 
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -111,27 +112,38 @@ def calendar_busy(availability, start, end, now):
     # Until a reading is CALENDAR_CACHE_SECONDS old no process replaces it, so the copy
     # this process saw last is the row the table would give: no query needed.
     seen = current_app.extensions.setdefault("calendar_readings", {})
-    rows = {c.key: seen[c.key] for c in people if c.key in seen
-            and seen[c.key].source == c.calendar.fingerprint and fresh(seen[c.key])}
-    if len(rows) < len(people):
-        rows.update(_rows([c.key for c in people if c.key not in rows]))
+
+    def look(persons):
+        """(busy pairs of those whose reading or recent failure serves, the rest, rows)."""
+        rows = {c.key: seen[c.key] for c in persons if c.key in seen
+                and seen[c.key].source == c.calendar.fingerprint and fresh(seen[c.key])}
+        if len(rows) < len(persons):
+            rows.update(_rows([c.key for c in persons if c.key not in rows]))
+        found, rest = {}, []
+        for person in persons:
+            row = rows.get(person.key)
+            if row is not None and row.source != person.calendar.fingerprint:
+                row = rows[person.key] = None  # the file now points to another calendar
+            if fresh(row):
+                seen[person.key] = row
+                found[person.key] = _decode(row)
+            elif row is not None and row.error and real_now - _aware(row.tried_at) < fresh_for:
+                # It failed a moment ago: do not make every request wait for it again.
+                found[person.key] = _fallback(row, real_now, start, end)
+            else:
+                rest.append(person)
+        return found, rest, rows
+
+    busy, to_read, rows = look(people)
+    if not to_read:
+        return busy
+    app = current_app._get_current_object()
     window = (min(start, now - MARGIN), max(end, now + availability.horizon + MARGIN))
-    busy, to_read = {}, []
-    for person in people:
-        row = rows.get(person.key)
-        if row is not None and row.source != person.calendar.fingerprint:
-            row = rows[person.key] = None  # the file now points to another calendar
-        if fresh(row):
-            seen[person.key] = row
-            busy[person.key] = _decode(row)
-        elif row is not None and row.error and real_now - _aware(row.tried_at) < fresh_for:
-            # It failed a moment ago: do not make every request wait for it again.
-            busy[person.key] = _fallback(row, real_now, start, end)
-        else:
-            to_read.append(person)
-    if to_read:
-        app = current_app._get_current_object()
-        with ThreadPoolExecutor(max_workers=min(len(to_read), 8)) as pool:
+    # One refresh at a time in a process: the requests that waited find it done.
+    with app.extensions.setdefault("calendar_refresh", threading.Lock()):
+        more, to_read, rows = look(to_read)
+        busy.update(more)
+        with ThreadPoolExecutor(max_workers=max(1, min(len(to_read), 8))) as pool:
             readings = list(pool.map(lambda p: _read(app, p, availability.zone, *window),
                                      to_read))
         for person, (periods, problem) in zip(to_read, readings, strict=True):
