@@ -84,6 +84,11 @@ def from_environment():
         "WEBHOOK_TIMEOUT": _float("FORMS_WEBHOOK_TIMEOUT", 5.0),
         # articles.json of the site build; None: output/articles.json of this repository.
         "DESK_ARTICLES_FILE": os.environ.get("FORMS_DESK_ARTICLES_FILE") or None,
+        # Consultants' calendars (booking/calendars): how long a reading is reused, how old
+        # the last good one may be while a calendar cannot be read, and the server timeout.
+        "CALENDAR_CACHE_SECONDS": _int("FORMS_CALENDAR_CACHE_SECONDS", 60),
+        "CALENDAR_STALE_SECONDS": _int("FORMS_CALENDAR_STALE_SECONDS", 600),
+        "CALENDAR_TIMEOUT": _float("FORMS_CALENDAR_TIMEOUT", 5.0),
     }
 
 
@@ -141,4 +146,6 @@ DEFAULTS = {
     "DESK_PAGE_SIZE": 50,
     "DESK_SOURCES_SECONDS": 60,  # how long the source filter's list of pages is reused
     "DIGEST_UPCOMING_DAYS": 7,
+    # A callable returning the current aware UTC time for the calendar cache (tests).
+    "CALENDAR_CLOCK": None,
 }

@@ -89,6 +89,31 @@ def redis_problem(url):
     return None
 
 
+CALENDAR_WARNINGS = {
+    "stale": "its last reading is used",
+    "closed": "its slots are not offered",
+    "unknown": "the calendars' states cannot be read",
+}
+
+
+def _calendar_states():
+    """Each consultant calendar's state and last reading (booking/calendars), or []."""
+    from .booking.calendars import states
+
+    availability = current_app.extensions.get("booking_availability")
+    if availability is None:
+        return []
+    try:
+        found = states(availability)
+    except SQLAlchemyError:
+        # Reported, not raised, like the outbox count: e.g. before migration 0007 ran.
+        db.session.rollback()
+        return [{"state": "unknown", "consultant": "*", "error": "calendar_cache unreadable"}]
+    return [{**item, "read_at": item["read_at"] and item["read_at"].isoformat(),
+             "tried_at": item["tried_at"] and item["tried_at"].isoformat()}
+            for item in found]
+
+
 @bp.get("/ready")
 def ready():
     """Ready for traffic: 503 without the database; SMTP or Redis down is only a warning."""
@@ -112,6 +137,13 @@ def ready():
         warnings.append(f"Redis unreachable ({problem}); rate limits are counted per process")
     elif redis_url:
         body["redis"] = "ok"
+    calendars = _calendar_states()
+    if calendars:
+        body["calendars"] = calendars
+        for item in calendars:
+            if item["state"] in CALENDAR_WARNINGS:
+                warnings.append(f"calendar of {item['consultant']} unreadable ({item['error']}); "
+                                + CALENDAR_WARNINGS[item["state"]])
     if warnings:
         body["warning"] = "; ".join(warnings)
     return _answer(body, 200)

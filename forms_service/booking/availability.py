@@ -6,6 +6,7 @@ slot is computed as an aware datetime and compared in UTC, so a 09:00 meeting st
 """
 
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -13,6 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+
+from .calendars.source import parse_source
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,6 +31,7 @@ class Consultant:
     email: str
     # weekday (0 = Monday) -> ((start, end), ...) in wall-clock time
     hours: dict = field(hash=False)
+    calendar: object = None  # a calendars.source.CalendarSource, or None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,9 @@ class Availability:
 
         busy maps a consultant key to (start, blocked_until) pairs in UTC.
         """
+        # Sorted and joined once, so each slot is a binary search, not a scan of a
+        # calendar's hundreds of busy times.
+        busy = {key: _Joined(pairs) for key, pairs in busy.items()}
         first, last = self.window(now)
         start, end = max(start, first), min(end, last)
         slots = []
@@ -97,7 +104,8 @@ class Availability:
             for slot_start, keys in self.grid(day).items():
                 if not start <= slot_start < end:
                     continue
-                free = tuple(k for k in keys if self.is_free(k, slot_start, busy))
+                until = slot_start + self.meeting + self.buffer
+                free = tuple(k for k in keys if k not in busy or busy[k].free(slot_start, until))
                 if free:
                     slots.append(Slot(slot_start, slot_start + self.meeting, free))
             day += timedelta(days=1)
@@ -127,6 +135,26 @@ class Availability:
         if start < first:
             return "notice"
         return None
+
+
+class _Joined:
+    """Busy (start, end) pairs, sorted with overlapping ones joined: ends rise with starts."""
+
+    def __init__(self, pairs):
+        starts, ends = [], []
+        for begin, finish in sorted(pairs):
+            if ends and begin <= ends[-1]:
+                ends[-1] = max(finish, ends[-1])
+            else:
+                starts.append(begin)
+                ends.append(finish)
+        self.starts, self.ends = starts, ends
+
+    def free(self, start, until):
+        """True when no pair overlaps [start, until)."""
+        # The first pair ending after start is the only one that can overlap.
+        index = bisect_right(self.ends, start)
+        return index == len(self.ends) or self.starts[index] >= until
 
 
 @lru_cache(maxsize=32)
@@ -218,5 +246,7 @@ def _consultant(entry, number, fail):
         hours[WEEKDAYS.index(day)] = tuple(sorted(parsed))
     if not hours:
         fail(f"{where}: no working hours")
-    return Consultant(key=entry["key"], name=entry["name"], email=entry["email"], hours=hours)
+    calendar = parse_source(entry.get("calendar"), lambda message: fail(f"{where}: {message}"))
+    return Consultant(key=entry["key"], name=entry["name"], email=entry["email"], hours=hours,
+                      calendar=calendar)
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db
 from ..models import OutboxMessage, utcnow
 from ..outbox import wake_worker
+from .calendars import busy_now, calendar_busy
 from .models import CANCELLED, CONFIRMED, Booking
 
 
@@ -61,7 +62,11 @@ def open_slots(availability, start, end, now):
     # Only the window has slots; clamping also keeps the margins below inside the calendar.
     start, end = max(start, first), min(end, last)
     margin = availability.meeting + availability.buffer
-    return availability.free_slots(start, end, now, busy(start - margin, end + margin))
+    taken = busy(start - margin, end + margin)
+    # The consultants' own calendars (cached; a calendar that cannot be read blocks all).
+    for key, pairs in calendar_busy(availability, start - margin, end + margin, now).items():
+        taken[key] = taken.get(key, []) + pairs
+    return availability.free_slots(start, end, now, taken)
 
 
 def _round_robin(availability, free):
@@ -104,6 +109,10 @@ def reserve(availability, start, details, now, replace=None):
             raise SlotTaken()
         key = _round_robin(availability, free)
         tried.add(key)
+        # The last line of defence: the consultant's calendar, read now, not from the cache.
+        if not availability.is_free(key, start, {key: busy_now(
+                availability, key, start, start + availability.meeting + availability.buffer)}):
+            continue
         try:
             booking = _insert(availability, key, start, details, replace)
         except (IntegrityError, _LostRace):

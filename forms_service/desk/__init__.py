@@ -14,10 +14,12 @@ from . import (
     privacy_views,
     templating,
 )
+from .calendars import bp as calendars_bp
 
 bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
 for _feature in (auth, overview, leads, bookings, export, deliveries, privacy_views):
     bp.register_blueprint(_feature.bp)
+bp.register_blueprint(calendars_bp)
 gate.protect(bp)
 errors.register(bp)
 bp.context_processor(templating.context)
