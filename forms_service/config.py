@@ -3,6 +3,7 @@
 import os
 from urllib.parse import urlsplit
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def _flag(name, default):

@@ -11,6 +11,7 @@ from ..guard import csrf_ok, same_origin
 from ..i18n import pick_language, translate
 from ..limits import limiter, per_ip
 from ..responses import failure
+from ..site_urls import UTM_KEYS
 from .blueprint import availability, bp, now
 from .display import as_utc, when, zone_name, zone_or_home
 from .forms import CancelForm, MoveForm
@@ -107,9 +108,10 @@ def move_booking(token):
         return _page(booking, token, 422, translate(
             "You did not pick a new time. Pick one in the list below and press the button "
             "again."), form)
+    # The new time is the same meeting: it keeps the visitor's details and its source.
     details = {name: getattr(booking, name) for name in (
         "name", "email", "company", "phone", "topics", "message", "language", "time_zone",
-        "consent_text", "page_url")}
+        "consent_text", "page_url", "referrer", *UTM_KEYS, "bot_signals")}
     try:
         reserve(availability(), form.start_utc, details, now(), replace=booking)
     except SlotProblem as exc:

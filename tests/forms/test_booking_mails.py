@@ -37,8 +37,10 @@ def manage_link(msg):
 def booked(bapp):
     """One booking in English from New York, its mails sent; returns (client, visitor mail)."""
     client = bapp.test_client()
-    answer = Visitor(client).book(lang="en", tz="America/New_York", phone="070-123 45 67",
-                                  message="We make boats.")
+    answer = Visitor(client).book(
+        lang="en", tz="America/New_York", phone="070-123 45 67", message="We make boats.",
+        page_url=SITE + "/en/book-a-meeting/?source=/en/articles/iso-9001/&utm_source=li",
+        referrer="https://www.linkedin.com/")
     assert answer.status_code == 200
     assert pending_mail(bapp) == (2, 0)
     visitor, sales = mails(bapp)
@@ -147,6 +149,9 @@ def test_the_signed_link_moves_the_meeting(bapp, booked):
     assert (old.status, old.replaced_by, new.status) == ("cancelled", new.id, "confirmed")
     assert new.starts_at == datetime(2026, 3, 31, 7, 0)
     assert (new.email, new.company, new.time_zone) == (old.email, old.company, old.time_zone)
+    # The same meeting at a new time keeps where it came from.
+    assert (new.page_url, new.utm_source, new.referrer) == (
+        SITE + "/en/articles/iso-9001/?utm_source=li", "li", "https://www.linkedin.com/")
     assert pending_mail(bapp) == (4, 0)
     kinds = [m["Subject"] for m in mails(bapp)[2:]]
     assert sorted(kinds) == sorted([
