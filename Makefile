@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 OUTPUT := output
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill fuzz
+.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill fuzz lint
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ ensure-chromium:
 		echo "The HTML validation test needs Java: run 'sudo apt-get install default-jre-headless'."; \
 		[ "$$CI" != "true" ] || exit 1; \
 	fi
+
+## Lint the Python code with the project's own ruff configuration (pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 ## Run the whole test suite, browser tests included.
 test: $(STAMP) ensure-chromium

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-
 csrf = CSRFProtect()
 
 

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from site_helpers import (
     CHROMIUM_ARGS,
     FIXTURE_SITE,

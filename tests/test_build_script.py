@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from site_helpers import FIXTURE_SITE, ROOT
 
 ENV = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}

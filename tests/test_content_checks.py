@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from site_helpers import ROOT, build_fixture, edit
 
 

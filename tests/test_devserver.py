@@ -15,7 +15,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
 from site_helpers import FIXTURE_SITE, ROOT, edit
 
 

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from site_helpers import build_fixture, parse
 
 SLUG = "draft-about-iso-45001"

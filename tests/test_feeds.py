@@ -5,7 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from site_helpers import build_fixture, parse
 
 ORIGIN = "https://www.example.se"

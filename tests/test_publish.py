@@ -7,7 +7,6 @@ import re
 
 import brotli
 import pytest
-
 from site_helpers import ROOT, parse
 
 ORIGIN = "https://www.example.se"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from pelican import signals
-
-import pelicanconf
 from search_index.feeder import feeder_command
 from search_index.page_index import SearchIndexError
 from site_helpers import build_fixture
+
+import pelicanconf
 
 # Settings passed explicitly, so these tests do not depend on pelicanconf.py's choice.
 STREAMED = {
@@ -169,7 +169,6 @@ def test_the_same_pelican_object_builds_twice(tmp_path):
     """The dev server runs one Pelican object again and again."""
     from pelican import Pelican
     from pelican.settings import read_settings
-
     from site_helpers import FIXTURE_SITE, ROOT
 
     settings = read_settings(

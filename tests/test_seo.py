@@ -6,7 +6,6 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from site_helpers import ROOT, build_fixture, edit, parse
 
 ORIGIN = "https://www.example.se"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from seo.output_checks import check_site
-
 from site_helpers import build_fixture, edit
 
 SV_FILE = "articles/sv/kvalitet.md"

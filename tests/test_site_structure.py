@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from site_helpers import build_fixture, parse
 
 SV_ARTICLE = "artiklar/kvalitet-i-praktiken/index.html"

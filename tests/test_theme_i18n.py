@@ -9,7 +9,6 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from multilingual.languages import languages_from_settings
 from pelican.settings import read_settings
-
 from site_helpers import ROOT, parse
 
 CATALOGS = ROOT / "theme" / "translations"

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
-
 from multilingual.topic_pairs import topic_groups
 from site_helpers import FIXTURE_SITE, build_fixture, parse
 

@@ -30,9 +30,9 @@ def availability_file(app):
 
 def init_app(app):
     """Load the availability, register the blueprint and the outbox mail builders."""
+    from ..outbox import register_kind
     from . import manage, views  # noqa: F401 - the modules add their routes to bp
     from .blueprint import bp
-    from ..outbox import register_kind
     from .mails import BUILDERS, deliver, visitor_mail
 
     for key, value in DEFAULTS.items():

@@ -8,8 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..outbox import echo_database
-from .digest import queue_digest
 from . import sessions
+from .digest import queue_digest
 from .passwords import UserError, create_user, disable_user, find_user, set_password
 from .privacy import erase_person, export_person, purge_unconfirmed
 

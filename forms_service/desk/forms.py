@@ -1,7 +1,14 @@
 """The desk's forms: login, list filters, booking follow-up, privacy requests."""
 
-from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..i18n import lazy

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import importlib.util
-import sys
 import logging
+import sys
 import time
 
 from pelican import signals

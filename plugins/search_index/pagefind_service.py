@@ -121,7 +121,7 @@ class PagefindService:
                 self._process.stdin.close()
             try:
                 await asyncio.wait_for(self._process.wait(), _EXIT_TIMEOUT)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._process.kill()
                 await self._process.wait()
         # The reader ends at the end of the binary's output and fails any

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree as etree
 
@@ -24,7 +24,7 @@ def _last_modified(context):
         stamp = getattr(item, "modified", None) or getattr(item, "date", None)
         if stamp is None:
             mtime = os.stat(item.source_path).st_mtime
-            stamp = datetime.fromtimestamp(mtime, tz=timezone.utc).replace(microsecond=0)
+            stamp = datetime.fromtimestamp(mtime, tz=UTC).replace(microsecond=0)
         return stamp
     articles_page = context.get("articles_page")
     if articles_page is not None and articles_page.object_list:

@@ -3,7 +3,6 @@
 import re
 from datetime import UTC, datetime
 
-import pytest
 from forms_helpers import SITE, make_app
 
 from forms_service.db import db
@@ -50,19 +49,6 @@ def booking_app(tmp_path, ebook_source, availability=ONE_CONSULTANT, **overrides
               "MIN_FILL_SECONDS": 0.0}
     config.update(overrides)
     return make_app(tmp_path, ebook_source, **config)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def bapp(request, tmp_path, ebook_source):
-    """The booking app on SQLite and on PostgreSQL."""
-    overrides = {}
-    if request.param == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
-    app = booking_app(tmp_path, ebook_source, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 class Visitor:

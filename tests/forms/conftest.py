@@ -4,9 +4,19 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from booking_helpers import Visitor, booking_app
 from forms_helpers import (
-    EBOOK_EN, EBOOK_SV, POSTGRES_URL, REDIS_URL, Signup, SMTPCollector, free_port, make_app,
-    port_open, require, serve_site_with_forms,
+    EBOOK_EN,
+    EBOOK_SV,
+    POSTGRES_URL,
+    REDIS_URL,
+    Signup,
+    SMTPCollector,
+    free_port,
+    make_app,
+    port_open,
+    require,
+    serve_site_with_forms,
 )
 
 from forms_service.db import db
@@ -172,3 +182,22 @@ def freeze_proxy():
     yield make
     for proxy in proxies:
         proxy.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bapp(request, tmp_path, ebook_source):
+    """The booking app (fixed clock, one consultant) on SQLite and on PostgreSQL."""
+    overrides = {}
+    if request.param == "postgresql":
+        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = booking_app(tmp_path, ebook_source, **overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def visitor(bapp):
+    """Books on bapp as booking.js does."""
+    return Visitor(bapp.test_client())

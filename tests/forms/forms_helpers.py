@@ -127,9 +127,10 @@ def serve_site_with_forms(site, make_forms):
     """
     import threading
 
-    from devserver.static_site import StaticSite
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from werkzeug.serving import make_server
+
+    from devserver.static_site import StaticSite
 
     holder = {}
     server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),

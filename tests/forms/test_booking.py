@@ -5,7 +5,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from booking_helpers import NOW, TWO_CONSULTANTS, Visitor, bapp, booking_app, bookings  # noqa: F401
+from booking_helpers import TWO_CONSULTANTS, Visitor, booking_app, bookings
 from forms_helpers import SITE
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -17,10 +17,6 @@ OK = {"sv": "Tack! Vi hör av oss snart!", "en": "Thank you! You will hear from 
 TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 
-
-@pytest.fixture
-def visitor(bapp):
-    return Visitor(bapp.test_client())
 
 
 def test_slots_are_iso_times_with_the_stockholm_offset(bapp):

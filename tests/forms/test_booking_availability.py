@@ -7,10 +7,12 @@ import pytest
 from booking_helpers import ONE_CONSULTANT, Visitor, booking_app, bookings
 
 from forms_service.booking import EXAMPLE
-from forms_service.db import db
 from forms_service.booking.availability import (
-    AvailabilityError, load_availability, parse_availability,
+    AvailabilityError,
+    load_availability,
+    parse_availability,
 )
+from forms_service.db import db
 
 
 def rules(text=ONE_CONSULTANT):

@@ -10,8 +10,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from booking_helpers import ONE_CONSULTANT, Visitor, booking_app, bookings
 from calendar_helpers import (
-    ALL, AUTUMN_EVENTS, AUTUMN_NOW, AUTUMN_SLOTS, RADICALE_PASSWORD, RADICALE_USER, SPRING_EVENTS,
-    SPRING_NOW, SPRING_SLOTS, FeedServer, Radicale, SilentServer, calendar, event,
+    ALL,
+    AUTUMN_EVENTS,
+    AUTUMN_NOW,
+    AUTUMN_SLOTS,
+    RADICALE_PASSWORD,
+    RADICALE_USER,
+    SPRING_EVENTS,
+    SPRING_NOW,
+    SPRING_SLOTS,
+    FeedServer,
+    Radicale,
+    SilentServer,
+    calendar,
+    event,
 )
 from desk_helpers import staff_client
 

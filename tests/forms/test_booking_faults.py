@@ -1,7 +1,7 @@
 """The database fails during a booking: a localized 503 and nothing half-written."""
 
 import pytest
-from booking_helpers import Visitor, bapp, booking_app, bookings  # noqa: F401
+from booking_helpers import Visitor, booking_app, bookings
 from forms_helpers import free_port
 from sqlalchemy import text
 

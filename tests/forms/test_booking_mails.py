@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from booking_helpers import CSRF, Visitor, bapp, booking_app, bookings, manage_url  # noqa: F401
+from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
 from forms_helpers import SITE, pending_mail, wait_for
 from icalendar import Calendar
 from sqlalchemy import select

@@ -7,13 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import itsdangerous
 import pytest
+from forms_helpers import SITE, pending_mail
 from sqlalchemy import func, select
 
 from forms_service.bot_signals import BotRefusal
 from forms_service.db import db
 from forms_service.models import Consent, Lead, OutboxMessage
-
-from forms_helpers import SITE, pending_mail
 
 OK_SV = "Tack! Nu får du snart ett mejl från oss!"
 OK_EN = "Thank you! You will soon get an e-mail from us!"

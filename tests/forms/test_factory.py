@@ -8,8 +8,8 @@ from forms_helpers import Signup, pending_mail
 from sqlalchemy import inspect
 
 from forms_service import create_app
-from forms_service.config import database_url, from_environment
 from forms_service import db as database
+from forms_service.config import database_url, from_environment
 from forms_service.db import db
 
 FORMS_VARS = ["FORMS_DATABASE_URL", "FORMS_SECRET_KEY", "FORMS_SMTP_URL", "FORMS_MAIL_FROM",

@@ -10,16 +10,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
+from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, staff_client
+from forms_helpers import Signup, make_app, pending_mail, wait_for
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from forms_helpers import SMTPCollector, Signup, free_port, make_app, pending_mail, wait_for
-
-from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, staff_client
 
 from forms_service.db import db
 from forms_service.desk import auth
-from forms_service.tokens import download_token
 from forms_service.models import OutboxMessage
+from forms_service.tokens import download_token
 
 # Each is asked while PostgreSQL hangs: (method, path, headers); {download} is a real link.
 PAGES = [

@@ -3,7 +3,7 @@
 from email import message_from_bytes, policy
 
 import pytest
-from booking_helpers import Visitor, bapp  # noqa: F401
+from booking_helpers import Visitor
 from forms_helpers import free_port, pending_mail
 from sqlalchemy import select
 

@@ -5,7 +5,7 @@ crafted or hurried submission gets, on SQLite and PostgreSQL. Every refusal is a
 import json
 
 import pytest
-from booking_helpers import Visitor, bapp, bookings  # noqa: F401
+from booking_helpers import Visitor, bookings
 from desk_helpers import add_booking, post, staff_client
 from forms_helpers import SITE, make_app
 from sqlalchemy import func, select
@@ -19,10 +19,6 @@ BAD_CHARS_EN = ("The field “{}” contains characters that are not allowed. "
                 "Please remove them and try again.")
 AS_TEXT_SV = "Skicka formulärets fält som text."
 
-
-@pytest.fixture
-def visitor(bapp):
-    return Visitor(bapp.test_client())
 
 
 def count(app, model):

@@ -7,7 +7,6 @@ or an old payload format would give them; only their shape is wrong.
 import time
 
 import pytest
-from booking_helpers import bapp  # noqa: F401
 from desk_helpers import add_booking
 from itsdangerous import URLSafeTimedSerializer
 

@@ -264,8 +264,9 @@ def test_the_ebook_confirmation_wording(app, lang, text):
 
 
 def test_no_swedish_text_says_ett_e_post():
-    from forms_service.i18n import CATALOG_DIR
     from site_helpers import ROOT
+
+    from forms_service.i18n import CATALOG_DIR
 
     catalogs = [*CATALOG_DIR.glob("sv/LC_MESSAGES/*.po"),
                 *(ROOT / "theme" / "translations").glob("sv/LC_MESSAGES/*.po")]
