@@ -194,7 +194,8 @@ def count_rows(url):
 def forms_env(tmp, db_url, site):
     tmp.mkdir(exist_ok=True)
     env = dict(os.environ, FORMS_DATABASE_URL=db_url, FORMS_SECRET_KEY="bench",
-               FORMS_SITE_URL=site, FORMS_RATELIMIT_ENABLED="false", FORMS_OUTBOX_THREAD="false", FORMS_LOG_FORMAT="json",
+               FORMS_SITE_URL=site, FORMS_RATELIMIT_ENABLED="false", FORMS_OUTBOX_THREAD="false",
+               FORMS_LOG_FORMAT="json",
                FORMS_AUTO_MIGRATE="false", FORMS_INSTANCE_PATH=str(tmp / "instance"),
                FORMS_EBOOK_SOURCE_DIR=str(tmp / "no-ebook"), PYTHONPATH=str(ROOT))
     subprocess.run([PY, "-m", "flask", "--app", "forms_service", "db", "upgrade"], env=env,
@@ -314,7 +315,7 @@ def report(rows):
     for server, stored in rows:
         # Each round's share against the bare run of the same round, then the median.
         share = 100 * statistics.median(
-            rate / bare_rate for rate, bare_rate in zip(server.rates, bare.rates))
+            rate / bare_rate for rate, bare_rate in zip(server.rates, bare.rates, strict=True))
         print(f"{server.name:22} {statistics.median(server.rates):18.0f} {share:9.0f}% "
               f"{pct(server.latencies, 0.5):14.1f} {pct(server.latencies, 0.99):14.1f} "
               f"{server.ok if server.db_url else '-':>7} {stored if server.db_url else '-':>7} "

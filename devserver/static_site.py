@@ -32,7 +32,10 @@ class StaticSite:
 
     def _file_response(self, environ, path: Path, status: int = 200) -> Response:
         mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/xml"):
+        if mimetype.startswith("text/") or mimetype in (
+            "application/javascript",
+            "application/xml",
+        ):
             mimetype += "; charset=utf-8"
         # Like nginx's gzip_static/brotli_static: send a precompressed copy
         # when the production build made one and the client accepts it.

@@ -64,7 +64,8 @@ class OutboxMessage(db.Model):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending/sending/sent/failed
+    # pending/sending/sent/failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claim_token: Mapped[str | None] = mapped_column(String(40))

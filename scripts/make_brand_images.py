@@ -25,7 +25,8 @@ def logo(size=512, background=WHITE):
     image = Image.new("RGB", (size, size), background)
     draw = ImageDraw.Draw(image)
     draw.ellipse((16, 16, size - 16, size - 16), fill=GREEN)
-    draw.text((size / 2, size / 2), "N", font=_font(SERIF, int(size * 0.55)), fill=WHITE, anchor="mm")
+    draw.text((size / 2, size / 2), "N", font=_font(SERIF, int(size * 0.55)), fill=WHITE,
+              anchor="mm")
     return image
 
 

@@ -59,7 +59,8 @@ def test_axe_reports_real_violations(browser, axe):
     """Guard: the checker must flag an image without alternative text."""
     context = browser.new_context()
     page = context.new_page()
-    page.set_content('<!DOCTYPE html><html lang="en"><title>x</title><main><img src="x.png"></main></html>')
+    page.set_content('<!DOCTYPE html><html lang="en"><title>x</title>'
+                     '<main><img src="x.png"></main></html>')
     results = axe.run(page)
     context.close()
     assert "image-alt" in {v["id"] for v in results.response["violations"]}

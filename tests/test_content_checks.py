@@ -45,7 +45,8 @@ def test_unknown_language(content_copy, tmp_path):
 
 
 def test_translation_key_used_twice_in_one_language(content_copy, tmp_path):
-    edit(content_copy / "articles/en/environment.md", "Translation_key: environment", "Translation_key: quality")
+    edit(content_copy / "articles/en/environment.md", "Translation_key: environment",
+         "Translation_key: quality")
     message = _build_error(content_copy, tmp_path)
     assert (
         "content/articles/en/environment.md, content/articles/en/quality.md: "
@@ -61,7 +62,8 @@ def test_broken_filename_link(content_copy, tmp_path):
 
 
 def test_unknown_standard_in_comparison_table(content_copy, tmp_path):
-    edit(content_copy / "articles/en/quality.md", "[[compare iso-9000 iso-9001]]", "[[compare iso-9000 iso-9999]]")
+    edit(content_copy / "articles/en/quality.md", "[[compare iso-9000 iso-9001]]",
+         "[[compare iso-9000 iso-9999]]")
     message = _build_error(content_copy, tmp_path)
     assert (
         "content/articles/en/quality.md: could not process: "
@@ -151,5 +153,6 @@ def test_build_script_keeps_the_previous_output_on_failure(content_copy, tmp_pat
     assert "articles/sv/miljo.md: missing 'date' metadata" in result.stderr
     assert "Traceback" not in result.stderr
     assert (output / "index.html").read_text(encoding="utf-8") == "previous build"
-    leftovers = {p.name for p in tmp_path.iterdir()} - {"content", "output", "settings.py", "__pycache__"}
+    leftovers = {p.name for p in tmp_path.iterdir()} - {
+        "content", "output", "settings.py", "__pycache__"}
     assert leftovers == set()

@@ -1,4 +1,5 @@
-"""A draft article (`Status: draft`) builds, but search engines, listings and search never see it."""
+"""A draft article (`Status: draft`) builds, but search engines, listings and search
+never see it."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ def _vnu_errors(site: Path) -> list[str]:
     if java is None:
         missing_service("Java (for the Nu HTML checker)")
     result = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--skip-non-html", str(site)],
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--skip-non-html",
+         str(site)],
         capture_output=True,
         text=True,
         check=False,

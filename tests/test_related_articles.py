@@ -430,7 +430,8 @@ def test_languages_ranked_in_worker_processes_give_the_same_lists(tmp_path, capl
     content = tmp_path / "parallel-content"
     write_corpus(content, total=430, paragraphs=2)
     caplog.set_level(logging.DEBUG, logger="related_articles.language_job")
-    parallel = build_site(content, tmp_path / "two", RELATED_ARTICLES_PROCESSES=2, SEARCH_INDEX=False)
+    parallel = build_site(content, tmp_path / "two", RELATED_ARTICLES_PROCESSES=2,
+                          SEARCH_INDEX=False)
     assert "related_articles: 2 languages in 2 processes" in caplog.text
     serial = build_site(content, tmp_path / "one", RELATED_ARTICLES_PROCESSES=1, SEARCH_INDEX=False)
     assert _all_related(parallel) == _all_related(serial)

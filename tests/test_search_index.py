@@ -1,4 +1,5 @@
-"""The search index streamed to Pagefind during the build: same bundle as the CLI, nothing left behind."""
+"""The search index streamed to Pagefind during the build: same bundle as the CLI, nothing
+left behind."""
 
 from __future__ import annotations
 
@@ -155,10 +156,15 @@ def test_the_feeder_stops_pagefind_when_the_build_dies(tmp_path):
     ("binary", "message"),
     [
         ("/bin/false", r"search_index: pagefind stopped \(exit code 1\)"),
-        ("/nonexistent/pagefind", r"search_index: cannot start /nonexistent/pagefind: .*No such file"),
+        (
+            "/nonexistent/pagefind",
+            r"search_index: cannot start /nonexistent/pagefind: .*No such file",
+        ),
     ],
 )
-def test_a_broken_pagefind_stops_the_build_with_a_clear_message(tmp_path, monkeypatch, binary, message):
+def test_a_broken_pagefind_stops_the_build_with_a_clear_message(
+    tmp_path, monkeypatch, binary, message
+):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", binary)
     with pytest.raises(SearchIndexError, match=message):
         build_fixture(tmp_path / "out", **STREAMED)

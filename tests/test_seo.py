@@ -28,7 +28,7 @@ def _meta(soup, prop):
 
 
 def _alternates(soup):
-    return {l["hreflang"]: l["href"] for l in soup.select("link[rel=alternate][hreflang]")}
+    return {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
 
 
 def _json_ld(soup):
@@ -39,7 +39,8 @@ def _json_ld(soup):
 def test_translated_article_head(site):
     soup = parse(site / SV)
     assert soup.html["lang"] == "sv"
-    assert soup.select_one("link[rel=canonical]")["href"] == f"{ORIGIN}/artiklar/kvalitet-i-praktiken/"
+    assert (soup.select_one("link[rel=canonical]")["href"]
+            == f"{ORIGIN}/artiklar/kvalitet-i-praktiken/")
     assert _alternates(soup) == {
         "sv": f"{ORIGIN}/artiklar/kvalitet-i-praktiken/",
         "en": f"{ORIGIN}/en/articles/quality-in-practice/",
@@ -108,8 +109,10 @@ def test_article_with_its_own_image(content_copy, tmp_path):
     (content_copy / "images").mkdir()
     (content_copy / "images/kv.png").write_bytes(png)
     (content_copy / "articles/en/diagram.png").write_bytes(png)
-    edit(content_copy / "articles/sv/kvalitet.md", "Lang: sv\n", "Lang: sv\nImage: {static}/images/kv.png\n")
-    edit(content_copy / "articles/en/quality.md", "Lang: en\n", "Lang: en\nImage: {attach}diagram.png\n")
+    edit(content_copy / "articles/sv/kvalitet.md", "Lang: sv\n",
+         "Lang: sv\nImage: {static}/images/kv.png\n")
+    edit(content_copy / "articles/en/quality.md", "Lang: en\n",
+         "Lang: en\nImage: {attach}diagram.png\n")
     site = build_fixture(tmp_path / "out", path=content_copy, SITEURL=ORIGIN)
 
     sv = _social_images(parse(site / SV))
@@ -170,8 +173,9 @@ def test_robots_points_to_the_sitemap(site):
 
 
 def test_each_language_has_its_own_feed(site):
-    for prefix, lang, expected in (
-        ("", "sv", {"Kvalitet i praktiken", "Miljöledning med ISO 14001", "Vad kostar en certifiering?"}),
+    for prefix, _lang, expected in (
+        ("", "sv", {"Kvalitet i praktiken", "Miljöledning med ISO 14001",
+                    "Vad kostar en certifiering?"}),
         ("en/", "en", {"Quality in practice", "Environmental management with ISO 14001"}),
     ):
         feed = ET.parse(site / f"{prefix}feeds/atom.xml").getroot()

@@ -21,18 +21,24 @@ def test_clean_fixture_passes(content_copy, tmp_path):
 
 
 def test_broken_internal_link(content_copy, tmp_path):
-    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem", "[Läs mer](/artiklar/finns-inte/) Ett kvalitetsledningssystem")
-    assert "artiklar/kvalitet-i-praktiken/index.html: broken link /artiklar/finns-inte/" in _seo_error(content_copy, tmp_path)
+    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem",
+         "[Läs mer](/artiklar/finns-inte/) Ett kvalitetsledningssystem")
+    assert ("artiklar/kvalitet-i-praktiken/index.html: broken link /artiklar/finns-inte/"
+            in _seo_error(content_copy, tmp_path))
 
 
 def test_broken_anchor(content_copy, tmp_path):
-    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem", "[Hoppa](#saknas) Ett kvalitetsledningssystem")
-    assert "artiklar/kvalitet-i-praktiken/index.html: broken anchor #saknas" in _seo_error(content_copy, tmp_path)
+    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem",
+         "[Hoppa](#saknas) Ett kvalitetsledningssystem")
+    assert ("artiklar/kvalitet-i-praktiken/index.html: broken anchor #saknas"
+            in _seo_error(content_copy, tmp_path))
 
 
 def test_duplicate_title_within_a_language(content_copy, tmp_path):
-    edit(content_copy / "articles/en/environment.md", "Title: Environmental management with ISO 14001", "Title: Quality in practice")
-    edit(content_copy / "articles/en/environment.md", "Slug: environmental-management-with-iso-14001", "Slug: quality-in-practice-2")
+    edit(content_copy / "articles/en/environment.md",
+         "Title: Environmental management with ISO 14001", "Title: Quality in practice")
+    edit(content_copy / "articles/en/environment.md",
+         "Slug: environmental-management-with-iso-14001", "Slug: quality-in-practice-2")
     message = _seo_error(content_copy, tmp_path)
     assert (
         "en/articles/quality-in-practice/index.html, en/articles/quality-in-practice-2/index.html: "
@@ -41,7 +47,10 @@ def test_duplicate_title_within_a_language(content_copy, tmp_path):
 
 
 def test_duplicate_description_within_a_language(content_copy, tmp_path):
-    edit(content_copy / "articles/en/environment.md", "Summary: What ISO 14001 asks of an organisation that wants to reduce its environmental impact.", "Summary: How a quality management system works day to day.")
+    edit(content_copy / "articles/en/environment.md",
+         "Summary: What ISO 14001 asks of an organisation that wants to reduce its "
+         "environmental impact.",
+         "Summary: How a quality management system works day to day.")
     assert "duplicate meta description in language en" in _seo_error(content_copy, tmp_path)
 
 
@@ -51,16 +60,21 @@ def test_missing_meta_description(content_copy, tmp_path):
     lines = [line for line in text.splitlines() if not line.startswith("Summary:")]
     path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
     message = _seo_error(content_copy, tmp_path)
-    assert "en/articles/environmental-management-with-iso-14001/index.html: missing meta description" in message
+    assert ("en/articles/environmental-management-with-iso-14001/index.html: "
+            "missing meta description") in message
 
 
 def test_image_without_size(content_copy, tmp_path):
-    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem", "![Logotyp](/theme/images/logo.png)\n\nEtt kvalitetsledningssystem")
-    assert "artiklar/kvalitet-i-praktiken/index.html: image /theme/images/logo.png has no width and height" in _seo_error(content_copy, tmp_path)
+    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem",
+         "![Logotyp](/theme/images/logo.png)\n\nEtt kvalitetsledningssystem")
+    assert ("artiklar/kvalitet-i-praktiken/index.html: image /theme/images/logo.png "
+            "has no width and height") in _seo_error(content_copy, tmp_path)
 
 
 def test_image_with_size_passes(content_copy, tmp_path):
-    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem", '<img src="/theme/images/logo.png" alt="Logotyp" width="64" height="64">\n\nEtt kvalitetsledningssystem')
+    edit(content_copy / SV_FILE, "Ett kvalitetsledningssystem",
+         '<img src="/theme/images/logo.png" alt="Logotyp" width="64" height="64">'
+         '\n\nEtt kvalitetsledningssystem')
     build_fixture(tmp_path / "out", path=content_copy)
 
 
@@ -84,7 +98,9 @@ ORIGIN = "https://www.example.se"
 
 
 def _page(lang, canonical, alternates, body=""):
-    links = "".join(f'<link rel="alternate" hreflang="{k}" href="{v}">' for k, v in alternates.items())
+    links = "".join(
+        f'<link rel="alternate" hreflang="{k}" href="{v}">' for k, v in alternates.items()
+    )
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><title>{canonical}</title>'
         f'<meta name="description" content="About {canonical}">'

@@ -48,7 +48,10 @@ def receivers():
             state, css = translate("Paused (failed attempts in a row: %(count)s) until",
                                    count=row.failures), "failed"
         elif row.failures:
-            state, css = translate("Failed attempts in a row: %(count)s", count=row.failures), "failed"
+            state, css = (
+                translate("Failed attempts in a row: %(count)s", count=row.failures),
+                "failed",
+            )
         else:
             state, css = translate("Working"), "sent"
         states.append({"url": url, "state": state, "css": css, "row": row,

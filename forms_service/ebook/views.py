@@ -35,9 +35,13 @@ def _render_form(form, status, notice=None):
     """The no-JavaScript form page: fresh token, the reader's values, errors next to fields."""
     if not form.ts.data:
         form.ts.data = start_stamp()
-    return render_template("ebook/form.html", form=form, lang=g.lang, notice=notice,
-                           errors=field_errors(form, EbookForm.VISIBLE),
-                           privacy_url=site_link("/en/privacy-policy/")), status, {"Cache-Control": "no-store"}
+    return (
+        render_template("ebook/form.html", form=form, lang=g.lang, notice=notice,
+                        errors=field_errors(form, EbookForm.VISIBLE),
+                        privacy_url=site_link("/en/privacy-policy/")),
+        status,
+        {"Cache-Control": "no-store"},
+    )
 
 
 def _success(page):

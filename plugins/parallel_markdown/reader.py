@@ -56,7 +56,11 @@ class ParallelMarkdownReader(MarkdownReader):
     def _start(self) -> None:
         paths, self._planned = self._planned, []
         processes = process_count(self.settings)
-        if processes < 2 or len(paths) < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        if (
+            processes < 2
+            or len(paths) < MIN_FILES
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             return
         formatted = tuple(self.settings["FORMATTED_FIELDS"])
         # Fork, so each process inherits the Markdown settings as they are,

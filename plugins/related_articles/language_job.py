@@ -78,7 +78,7 @@ def rank_language(job: LanguageJob, options, cache: CountsCache) -> LanguageResu
     """Analyse and rank one language's articles."""
     analyzer = Analyzer(job.lang, options.stopwords.get(job.lang, ()), options.stemming)
     docs, analyses = [], []
-    for article, order in zip(job.articles, job.orders):
+    for article, order in zip(job.articles, job.orders, strict=True):
         fields = _fields(article, options.field_weights)
         counts, sizes = cache.counts(job.lang, fields, lambda f=fields: analyzer.count(f))
         tags = frozenset(tag.slug for tag in getattr(article, "tags", None) or ())
@@ -93,7 +93,10 @@ def rank_language(job: LanguageJob, options, cache: CountsCache) -> LanguageResu
         )
         analyses.append(Analysis(body_words=sizes[2], has_tags=bool(tags)))
     ranker = Ranker(docs, options.weights)
-    ranked = [ranker.related(i, want, skip) for i, (want, skip) in enumerate(zip(job.wants, job.skips))]
+    ranked = [
+        ranker.related(i, want, skip)
+        for i, (want, skip) in enumerate(zip(job.wants, job.skips, strict=True))
+    ]
     return LanguageResult(ranked=ranked, analyses=analyses)
 
 

@@ -248,7 +248,9 @@ def _relate_articles(generator) -> None:
     results = rank_languages(jobs, options, cache, process_count(settings))
     for lang, job in jobs.items():
         result = results[lang]
-        for article, analysis, ranked in zip(job.articles, result.analyses, result.ranked):
+        for article, analysis, ranked in zip(
+            job.articles, result.analyses, result.ranked, strict=True
+        ):
             _warn_about_thin_content(article, analysis)
             article.related_articles = pinned[id(article)] + [job.articles[j] for j in ranked]
 

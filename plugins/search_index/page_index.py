@@ -93,7 +93,9 @@ class PageIndex:
             answer = await self._service.request({"type": "GetFiles", "index_id": index_id})
             _write_files(bundle, answer["files"])
         except (PagefindServiceError, OSError, ValueError) as exc:
-            raise SearchIndexError(f"search_index: Pagefind could not write {bundle}: {exc}") from None
+            raise SearchIndexError(
+                f"search_index: Pagefind could not write {bundle}: {exc}"
+            ) from None
         return len(self._pages)
 
     async def close(self, *, kill: bool = False) -> None:

@@ -41,7 +41,9 @@ class PagefindService:
         """Launch the binary (pagefind_bin_extended's, or PAGEFIND_BINARY_PATH)."""
         executable = get_executable()
         if executable is None:
-            raise PagefindServiceError("cannot find the pagefind binary (pip install 'pagefind[extended]')")
+            raise PagefindServiceError(
+                "cannot find the pagefind binary (pip install 'pagefind[extended]')"
+            )
         try:
             self._process = await asyncio.create_subprocess_exec(
                 str(executable),

@@ -46,7 +46,8 @@ def finish_search_index(pelican):
         stdout, stderr = process.communicate()
         if process.returncode != 0:
             raise SearchIndexError(
-                f"search_index: pagefind failed ({process.returncode}): {(stderr or stdout).strip()}"
+                f"search_index: pagefind failed ({process.returncode}): "
+                f"{(stderr or stdout).strip()}"
             )
         logger.info("search_index: indexed %s", settings["OUTPUT_PATH"])
     index = settings.get(INDEX_KEY)

@@ -115,7 +115,10 @@ class BuiltSite:
         if self._prefix and url.startswith(self._prefix) and not _NOT_PLAIN.search(url):
             return unquote(url[len(self.origin) :])  # what urlsplit would find
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or f"{parts.scheme}://{parts.netloc}" != self.origin:
+        if (
+            parts.scheme not in ("http", "https")
+            or f"{parts.scheme}://{parts.netloc}" != self.origin
+        ):
             return None
         return unquote(parts.path)
 

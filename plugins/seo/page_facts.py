@@ -21,7 +21,10 @@ _TAG = re.compile(
     r"|([hH][tT][mM][lL]|[tT][iI\u0130\u0131][tT][lL][eE]|[mM][eE][tT][aA]"
     r"|[lL][iI\u0130\u0131][nN][kK\u212a]|[aA]|[iI\u0130\u0131][mM][gG])\b([^>]*)>)"
 )
-_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_ATTR = re.compile(
+    r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)"""
+    r"""(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
+)
 # An id attribute is whitespace, "id", "=" and a value. Starting the pattern with
 # the literal lets the regex engine jump from one "id" to the next instead of
 # trying at every whitespace; the look-behind then asks for the whitespace.

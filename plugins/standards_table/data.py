@@ -35,7 +35,9 @@ def load_standards(path: str | Path) -> dict:
             if field not in standard:
                 raise StandardsDataError(f"standards_table: {path}: {key} lacks '{field}'")
         for lang in labels:
-            missing = [k for k in ("purpose", "kind", "audience") if k not in standard.get(lang, {})]
+            missing = [
+                k for k in ("purpose", "kind", "audience") if k not in standard.get(lang, {})
+            ]
             if missing:
                 raise StandardsDataError(
                     f"standards_table: {path}: {key}.{lang} lacks {', '.join(missing)}"

@@ -200,7 +200,8 @@ def test_a_suspicious_plain_booking_gets_a_confirmation_page(bapp):
     client = bapp.test_client()
     page = client.get("/booking?lang=en", headers={"Referer": SITE + "/en/book-a-meeting/"})
     html = page.get_data(as_text=True)
-    fields = dict(re.findall(r'name="(csrf_token|ts|lang|page_url)" (?:type="hidden" )?value="([^"]*)"',
+    fields = dict(re.findall(r'name="(csrf_token|ts|lang|page_url)" '
+                             r'(?:type="hidden" )?value="([^"]*)"',
                              html))
     visitor = Visitor(client)
     answer = client.post("/booking", data=visitor.fields(**{**fields, "elapsed": None}),

@@ -108,7 +108,8 @@ def test_problem_names_why_a_start_is_refused(start, problem):
 def test_free_slots_leave_out_busy_times_and_their_buffer():
     availability = rules()
     day_start, day_end = utc(2026, 3, 30, 0, 0), utc(2026, 3, 31, 0, 0)
-    # A booking 10:00-10:45 blocks until 11:00; one from 13:30 (off the grid) blocks 13:00 and 14:00.
+    # A booking 10:00-10:45 blocks until 11:00; one from 13:30 (off the grid) blocks
+    # 13:00 and 14:00.
     busy = {"alva": [(utc(2026, 3, 30, 8, 0), utc(2026, 3, 30, 9, 0)),
                      (utc(2026, 3, 30, 11, 30), utc(2026, 3, 30, 12, 30))]}
     free = availability.free_slots(day_start, day_end, NOW, busy)
@@ -162,8 +163,10 @@ def test_midsummer_eve_cannot_be_booked_with_the_example(tmp_path, ebook_source)
 @pytest.mark.parametrize("text, message", [
     ('time_zone = "Mars/Olympus"\n[[consultants]]\nkey="a"\nname="A"\nemail="a@x.se"\n'
      'hours={mon=["09:00-10:00"]}', "test.toml: time_zone 'Mars/Olympus' is not a known time zone"),
-    ("meeting_minutes = 0", "test.toml: meeting_minutes must be a whole number from 5 to 480, not 0"),
-    ('buffer_minutes = "15"', "test.toml: buffer_minutes must be a whole number from 0 to 240, not '15'"),
+    ("meeting_minutes = 0",
+     "test.toml: meeting_minutes must be a whole number from 5 to 480, not 0"),
+    ('buffer_minutes = "15"',
+     "test.toml: buffer_minutes must be a whole number from 0 to 240, not '15'"),
     ("", "test.toml: at least one [[consultants]] entry is needed"),
     ('[[consultants]]\nkey="a"\nname="A"', "test.toml: consultant 1: email is missing"),
     ('[[consultants]]\nkey="a"\nname="A"\nemail="a@x.se"\nhours={mon=["9-10"]}',
@@ -172,9 +175,11 @@ def test_midsummer_eve_cannot_be_booked_with_the_example(tmp_path, ebook_source)
      "test.toml: consultant 1: mon '12:00-09:00' ends before it starts"),
     ('[[consultants]]\nkey="a"\nname="A"\nemail="a@x.se"\nhours={funday=["09:00-10:00"]}',
      "test.toml: consultant 1: 'funday' is not one of mon, tue, wed, thu, fri, sat, sun"),
-    ('[[consultants]]\nkey="a"\nname="A"\nemail="a@x.se"', "test.toml: consultant 1: no working hours"),
+    ('[[consultants]]\nkey="a"\nname="A"\nemail="a@x.se"',
+     "test.toml: consultant 1: no working hours"),
     ('closed_days = ["24 Dec"]\n[[consultants]]\nkey="a"\nname="A"\nemail="a@x.se"\n'
-     'hours={mon=["09:00-10:00"]}', "test.toml: closed_days: '24 Dec' is not a month and day like \"12-24\""),
+     'hours={mon=["09:00-10:00"]}',
+     "test.toml: closed_days: '24 Dec' is not a month and day like \"12-24\""),
 ])
 def test_bad_configuration_names_the_file_and_the_value(text, message):
     with pytest.raises(AvailabilityError) as info:

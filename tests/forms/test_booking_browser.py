@@ -86,7 +86,8 @@ def test_errors_and_a_lost_race_are_shown_inline(chromium, live):
         page.fill("#booking-email", "bo@")
         page.wait_for_timeout(400)
         page.click("form.booking-form button[type=submit]")
-        page.locator("#booking-status").filter(has_text="Please correct the marked fields.").wait_for()
+        page.locator("#booking-status").filter(
+            has_text="Please correct the marked fields.").wait_for()
         assert page.inner_text("#booking-email-error") == "Please enter a valid e-mail address."
         assert page.inner_text("#booking-company-error") == "Please enter your company."
         assert page.evaluate("document.activeElement.id") == "booking-email"

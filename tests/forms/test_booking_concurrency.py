@@ -37,7 +37,7 @@ def race(app, start):
     visitors = [Visitor(app.test_client()) for _ in range(RACERS)]
     tokens = [v.token() for v in visitors]  # fetched first, so the posts start together
     answers = together(*(partial(v.book, token=t, start=start, email=f"visitor{n}@example.com")
-                         for n, (v, t) in enumerate(zip(visitors, tokens))))
+                         for n, (v, t) in enumerate(zip(visitors, tokens, strict=True))))
     return [answer.status_code for answer in answers]
 
 
@@ -97,7 +97,7 @@ def test_two_tabs_change_one_booking_once(tmp_path, ebook_source, database, seco
         answers = together(*(
             partial(tab.post, f"{link}/{action}", data={"csrf_token": token, **data},
                     headers={"Origin": SITE})
-            for tab, token, (action, data) in zip(tabs, tokens, actions)))
+            for tab, token, (action, data) in zip(tabs, tokens, actions, strict=True)))
         assert sorted(a.status_code for a in answers) == [303, 409]
         (lost,) = [a for a in answers if a.status_code == 409]
         assert CHANGED in lost.get_data(as_text=True)

@@ -34,7 +34,8 @@ def test_json_signup_stores_lead_consent_and_mail(app, signup):
     assert response.get_json() == {"ok": True, "message": OK_SV, "errors": {}}
     with app.app_context():
         lead = db.session.scalars(select(Lead)).one()
-        assert (lead.email, lead.name, lead.language) == ("anna@example.com", "Anna Andersson", "sv")
+        assert (lead.email, lead.name, lead.language) == (
+            "anna@example.com", "Anna Andersson", "sv")
         assert lead.page_url == SITE + "/artiklar/iso-9001/?utm_source=news&utm_campaign=vinter"
         assert (lead.utm_source, lead.utm_campaign, lead.utm_medium) == ("news", "vinter", None)
         assert lead.referrer == "https://www.google.com/"
@@ -222,7 +223,8 @@ def test_plain_post_without_token_gets_a_confirmation_page(app, client):
     assert response.status_code == 200
     assert "Please check your details and confirm to get the e-book." in html
     assert 'value="Bo Berg"' in html and 'value="bo@example.com"' in html
-    assert re.search(r'id="ebook-consent" name="consent" type="checkbox" value="y" required checked', html)
+    assert re.search(r'id="ebook-consent" name="consent" type="checkbox" value="y" '
+                     r'required checked', html)
     assert 'name="csrf_token"' in html
     assert f'name="page_url" value="{SITE}/en/ebook/?utm_source=ad"' in html
     assert count(app, Lead) == 0
@@ -231,8 +233,10 @@ def test_plain_post_without_token_gets_a_confirmation_page(app, client):
 def hidden_fields(page):
     """The hidden fields a browser sends back from a confirmation or error page."""
     html = page.get_data(as_text=True)
-    fields = dict(re.findall(r'name="(csrf_token|ts|page_url|lang)" type="hidden" value="([^"]*)"', html))
-    fields.update(dict(re.findall(r'type="hidden" name="(csrf_token|ts|page_url|lang)" value="([^"]*)"', html)))
+    fields = dict(re.findall(
+        r'name="(csrf_token|ts|page_url|lang)" type="hidden" value="([^"]*)"', html))
+    fields.update(dict(re.findall(
+        r'type="hidden" name="(csrf_token|ts|page_url|lang)" value="([^"]*)"', html)))
     return fields
 
 
@@ -267,7 +271,8 @@ def test_plain_post_with_errors_shows_them_next_to_fields_with_values_kept(app, 
     assert response.status_code == 422
     assert 'value="Bo Berg"' in html and 'value="bo@"' in html
     assert 'aria-invalid="true" aria-describedby="ebook-email-error"' in html
-    assert '<span class="field-error" id="ebook-email-error">Ange en giltig e-postadress.</span>' in html
+    assert ('<span class="field-error" id="ebook-email-error">'
+            'Ange en giltig e-postadress.</span>') in html
     assert count(app, Lead) == 0
 
 

@@ -136,7 +136,8 @@ def test_a_signup_on_a_connection_cut_moments_ago_is_stored(pg_app):
 def test_support_address_is_configurable(app, signup):
     app.config["SUPPORT_EMAIL"] = "hjalp@normkraft.se"
     response = signup.json(with_token=False, headers={"Origin": "https://elsewhere.example"})
-    assert response.get_json()["message"] == "Oj! Något gick fel. Hör av dig till hjalp@normkraft.se"
+    assert response.get_json()["message"] == (
+        "Oj! Något gick fel. Hör av dig till hjalp@normkraft.se")
 
 
 def test_cli_runs_the_outbox_once(app, signup):

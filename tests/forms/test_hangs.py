@@ -43,7 +43,8 @@ def through(url, port):
 def frozen_pg(tmp_path, ebook_source, postgres_url, freeze_proxy):
     """(app, proxy): the app's every PostgreSQL connection passes through a FreezeProxy."""
     proxy = freeze_proxy(urlsplit(postgres_url).port or 5432)
-    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=through(postgres_url, proxy.port))
+    app = make_app(tmp_path, ebook_source,
+                   SQLALCHEMY_DATABASE_URI=through(postgres_url, proxy.port))
     yield app, proxy
     proxy.thaw()
     with app.app_context():

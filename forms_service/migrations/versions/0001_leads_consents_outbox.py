@@ -1,7 +1,7 @@
 """leads consents outbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 21:58:07.158333
 """
 import sqlalchemy as sa
