@@ -13,13 +13,11 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Lead(db.Model):
-    __tablename__ = "leads"
+class SourceColumns:
+    """Where a lead or a booking came from: the page (an article, with its UTM query), the
+    referrer, the UTM parameters, and the bot signals it was flagged with (comma-separated
+    names, or None; bot_signals.py)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    language: Mapped[str] = mapped_column(String(12))
     page_url: Mapped[str | None] = mapped_column(String(2000))
     referrer: Mapped[str | None] = mapped_column(String(2000))
     utm_source: Mapped[str | None] = mapped_column(String(200))
@@ -27,12 +25,19 @@ class Lead(db.Model):
     utm_campaign: Mapped[str | None] = mapped_column(String(200))
     utm_term: Mapped[str | None] = mapped_column(String(200))
     utm_content: Mapped[str | None] = mapped_column(String(200))
+    bot_signals: Mapped[str | None] = mapped_column(String(200))
+
+
+class Lead(SourceColumns, db.Model):
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
-    # Why a signup looked automated (comma-separated signal names), or None. Such a signup
-    # is stored and mailed like any other: only the address's owner can confirm it.
-    bot_signals: Mapped[str | None] = mapped_column(String(200))
 
     consents: Mapped[list["Consent"]] = relationship(back_populates="lead")
 

@@ -6,13 +6,13 @@ from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db
-from ..models import utcnow
+from ..models import SourceColumns, utcnow
 
 CONFIRMED = "confirmed"
 CANCELLED = "cancelled"
 
 
-class Booking(db.Model):
+class Booking(SourceColumns, db.Model):
     """One meeting. Times are naive UTC, like every other timestamp of the service.
 
     blocked_until is the end plus the buffer: the database refuses two confirmed
@@ -45,16 +45,6 @@ class Booking(db.Model):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     consent_text: Mapped[str] = mapped_column(Text)
     consent_version: Mapped[str] = mapped_column(String(40))
-    page_url: Mapped[str | None] = mapped_column(String(2000))
-    # Where the visitor came from, as for e-book leads.
-    referrer: Mapped[str | None] = mapped_column(String(2000))
-    utm_source: Mapped[str | None] = mapped_column(String(200))
-    utm_medium: Mapped[str | None] = mapped_column(String(200))
-    utm_campaign: Mapped[str | None] = mapped_column(String(200))
-    utm_term: Mapped[str | None] = mapped_column(String(200))
-    utm_content: Mapped[str | None] = mapped_column(String(200))
-    # Bot signals seen before the visitor confirmed the booking (comma-separated), or None.
-    bot_signals: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
     # Who cancelled: "visitor" (the manage link) or "staff" (the desk); None when moved.

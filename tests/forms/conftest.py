@@ -14,6 +14,7 @@ from forms_helpers import (
     SMTPCollector,
     free_port,
     make_app,
+    on_each_database,
     port_open,
     require,
     serve_site_with_forms,
@@ -68,14 +69,7 @@ def ebook_source(tmp_path):
 
 def app(request, tmp_path, ebook_source):
     """The app on SQLite and on PostgreSQL."""
-    overrides = {}
-    if request.param == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
-    app = make_app(tmp_path, ebook_source, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o))
 
 
 @pytest.fixture
@@ -187,14 +181,7 @@ def freeze_proxy():
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def bapp(request, tmp_path, ebook_source):
     """The booking app (fixed clock, one consultant) on SQLite and on PostgreSQL."""
-    overrides = {}
-    if request.param == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
-    app = booking_app(tmp_path, ebook_source, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from on_each_database(request, lambda **o: booking_app(tmp_path, ebook_source, **o))
 
 
 @pytest.fixture

@@ -67,6 +67,18 @@ def make_app(tmp_path, ebook_source, **overrides):
     return create_app(config)
 
 
+def on_each_database(request, build, **overrides):
+    """Yield build(**overrides) on SQLite, or on PostgreSQL for request.param "postgresql";
+    then close its sessions and connections. For fixtures parametrized over both."""
+    if request.param == "postgresql":
+        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = build(**overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 class Signup:
     """Posts like forms.js does: token from /csrf, Accept JSON, same-site Origin."""
 

@@ -7,7 +7,7 @@ import flask_migrate
 import pytest
 from bs4 import BeautifulSoup
 from desk_helpers import add_booking, post, staff_client
-from forms_helpers import make_app
+from forms_helpers import make_app, on_each_database
 from sqlalchemy import select, text
 
 from forms_service.booking.models import Booking
@@ -98,14 +98,8 @@ OLD_STATUSES = ("new", "contacted", "done", "cancelled", "no-show", "cancelled")
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def bare_app(request, tmp_path, ebook_source):
     """An app whose database is migrated by the test itself."""
-    overrides = {"AUTO_MIGRATE": False}
-    if request.param == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
-    app = make_app(tmp_path, ebook_source, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
+                                AUTO_MIGRATE=False)
 
 
 def test_migration_maps_every_old_follow_up_status(bare_app):

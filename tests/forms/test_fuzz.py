@@ -17,8 +17,6 @@ import os
 import re
 from urllib.parse import quote_from_bytes
 
-import pytest
-from booking_helpers import booking_app
 from email_validator import EmailNotValidError, validate_email
 from forms_helpers import SITE
 from hypothesis import HealthCheck, given, settings
@@ -188,26 +186,14 @@ def test_resend_survives_anything(app, request, accept_json):
         assert counts(app)[0] == before[0]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def fuzz_bapp(request, tmp_path, ebook_source):
-    overrides = {}
-    if request.param == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
-    app = booking_app(tmp_path, ebook_source, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 @given(request=body_and_headers(BOOKING_FIELDS, GOOD_BOOKING), accept_json=st.booleans())
-def test_booking_survives_anything(fuzz_bapp, request, accept_json):
-    client = fuzz_bapp.test_client()
+def test_booking_survives_anything(bapp, request, accept_json):
+    client = bapp.test_client()
     token = client.get("/csrf").get_json()["csrf_token"]
     kind, body = request
-    before = counts(fuzz_bapp)
+    before = counts(bapp)
     response = client.post("/booking", **request_kwargs(kind, body, token, accept_json))
-    check(fuzz_bapp, response, before, kind, body, Booking)
+    check(bapp, response, before, kind, body, Booking)
 
 
 PATHS = ["/booking", "/booking/slots", "/booking/thanks", "/ebook/thanks", "/csrf",
@@ -218,13 +204,13 @@ query_names = st.sampled_from(["lang", "from", "to", "page", "next", "q", "tz", 
 
 @given(path=st.sampled_from(PATHS), token=any_text,
        query=st.lists(st.tuples(query_names, any_text), max_size=4))
-def test_every_get_survives_any_query(fuzz_bapp, path, token, query):
-    client = fuzz_bapp.test_client()
+def test_every_get_survives_any_query(bapp, path, token, query):
+    client = bapp.test_client()
     url = path.format(quote_from_bytes(token.encode("utf-8", "surrogatepass")[:300], safe=""))
-    before = counts(fuzz_bapp)
+    before = counts(bapp)
     response = client.get(url, query_string=[
         (k, v.encode("utf-8", "surrogatepass")) for k, v in query])
     assert response.status_code < 500, (url, query, response.get_data(as_text=True)[:300])
     if response.status_code >= 400:
         assert_localized(response)
-    assert counts(fuzz_bapp) == before
+    assert counts(bapp) == before

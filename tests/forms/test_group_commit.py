@@ -339,7 +339,7 @@ def test_a_bad_signup_in_a_batch_fails_alone(app):
         now = utcnow()
         lead = dict(dict.fromkeys(ebook_signup.UTM_KEYS), email=email, name=name,
                     language="sv", page_url=SITE + "/", referrer=None, created_at=now,
-                    last_requested_at=now)
+                    last_requested_at=now, bot_signals=None)
         return lead, f"consent of {email}"
 
     leader, followers = hold_then_queue(
