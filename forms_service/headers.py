@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-# The pages load the site's stylesheet (from SITE_URL: the same origin behind nginx, another
-# port in development) and nothing else: no scripts, no frames, forms post to themselves.
-CSP = ("default-src 'self'; script-src 'none'; style-src 'self' {site}; img-src 'self' {site}; "
-       "font-src 'self' {site}; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+# The pages load the site's stylesheet and the site's own scripts (manage.js asks before a
+# cancel), from SITE_URL: the same origin behind nginx, another port in development. No inline
+# script, no frames from elsewhere; forms post to themselves.
+CSP = ("default-src 'self'; script-src 'self' {site}; style-src 'self' {site}; "
+       "img-src 'self' {site}; font-src 'self' {site}; connect-src 'self'; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
                       "serial=(), bluetooth=(), display-capture=()")
 # A year, the subdomains too (deploy/nginx/normkraft.conf sends the same for the site).

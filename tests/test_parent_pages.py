@@ -172,9 +172,12 @@ def test_home_page_opens_with_calls_to_action(fixture_site, home, booking, ebook
     [
         ("index.html", BAND_SV, "/boka-mote/"),
         ("artiklar/index.html", BAND_SV, "/boka-mote/"),
-        ("artiklar/kvalitet-i-praktiken/index.html", BAND_SV, "/boka-mote/"),
+        # On an article the link names it as the booking's source (issue 15).
+        ("artiklar/kvalitet-i-praktiken/index.html", BAND_SV,
+         "/boka-mote/?source=/artiklar/kvalitet-i-praktiken/"),
         ("en/topics/index.html", BAND_EN, "/en/book-a-meeting/"),
-        ("en/articles/quality-in-practice/index.html", BAND_EN, "/en/book-a-meeting/"),
+        ("en/articles/quality-in-practice/index.html", BAND_EN,
+         "/en/book-a-meeting/?source=/en/articles/quality-in-practice/"),
         ("en/privacy-policy/index.html", BAND_EN, "/en/book-a-meeting/"),
     ],
 )
