@@ -147,6 +147,9 @@ def test_keyboard_only(chromium, live):
         page.keyboard.press("Tab")  # the privacy policy link
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.type") == "submit"
+        # The keys above go in at machine speed; a person takes longer than the minimum fill
+        # time, counted from the first key in the form (else the booking asks to confirm).
+        page.wait_for_timeout(400)
         page.keyboard.press("Enter")
         page.locator("#booking-status").filter(has_text=OK["sv"]).wait_for()
         assert page.evaluate("document.activeElement.id") == "booking-status"
