@@ -72,28 +72,29 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/{number}/", "{base_name}/{number}/index.html"),
 )
 
-PLUGIN_PATHS = [str(ROOT / "plugins")]
+# The plugins are the `plugins` package, declared in pyproject.toml; `make install`
+# makes it importable, so Pelican imports them by their full names.
 PLUGINS = [
-    "parallel_markdown",  # Markdown converted in one process per core
-    "content_checks",
-    "multilingual",
-    "theme_i18n",
-    "standards_table",
-    "seo",
-    "related_articles",
-    "article_index",  # articles.json for the forms service's sales desk
-    "search_index",  # pages go to Pagefind while Pelican writes them
-    "output_steps",
+    "plugins.parallel_markdown",  # Markdown converted in one process per core
+    "plugins.content_checks",
+    "plugins.multilingual",
+    "plugins.theme_i18n",
+    "plugins.standards_table",
+    "plugins.seo",
+    "plugins.related_articles",
+    "plugins.article_index",  # articles.json for the forms service's sales desk
+    "plugins.search_index",  # pages go to Pagefind while Pelican writes them
+    "plugins.output_steps",
 ]
 
 # What runs after Pelican has written the site, in this order (the output_steps
 # plugin; Pelican's own signals promise no order between plugins).
 OUTPUT_STEPS = [
-    "seo.steps.write_site_files",
-    "search_index.steps.start_search_index",  # Pagefind writes its bundle on one core...
-    "seo.steps.check_output",  # ...while the output checks run on the other
-    "search_index.steps.finish_search_index",
-    "production_assets.steps.finish_output",
+    "plugins.seo.steps.write_site_files",
+    "plugins.search_index.steps.start_search_index",  # Pagefind writes its bundle on one core...
+    "plugins.seo.steps.check_output",  # ...while the output checks run on the other
+    "plugins.search_index.steps.finish_search_index",
+    "plugins.production_assets.steps.finish_output",
 ]
 
 STANDARDS_DATA = str(ROOT / "content" / "data" / "standards.toml")

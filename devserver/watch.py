@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def watched_paths(settings_file: str) -> list[Path]:
     """Return the content, theme and plugin folders and the settings file of a site."""
     settings = read_settings(settings_file)
-    paths = [Path(settings_file), Path(settings["PATH"]), Path(settings["THEME"])]
+    paths = [Path(settings_file), Path(settings["PATH"]), Path(settings["THEME"]), ROOT / "plugins"]
     paths += [Path(p) for p in settings.get("PLUGIN_PATHS", [])]
     return [p for p in paths if p.exists()]
 

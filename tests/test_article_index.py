@@ -3,8 +3,9 @@
 import json
 
 import pytest
-from article_index import standard_key
 from site_helpers import build_fixture
+
+from plugins.article_index import standard_key
 
 
 def test_index_names_every_published_article_in_every_language(fixture_site):

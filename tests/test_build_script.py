@@ -90,7 +90,7 @@ def test_ctrl_c_leaves_no_staging_folder_and_the_old_output(tmp_path):
     marker = tmp_path / "paused"
     settings = write_settings(
         tmp_path,
-        f"PLUGINS = [*PLUGINS, 'pause_build']\nPLUGIN_PATHS = [*PLUGIN_PATHS, {str(plugins)!r}]\n"
+        f"PLUGINS = [*PLUGINS, 'pause_build']\nPLUGIN_PATHS = [{str(plugins)!r}]\n"
         f"PAUSE_MARKER = {str(marker)!r}\n",
     )
     output = tmp_path / "output"

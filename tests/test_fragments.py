@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from jinja2 import Environment
-from multilingual.fragments import once_per_language_helper
-from multilingual.languages import languages_from_settings
 from site_helpers import build_fixture, parse
+
+from plugins.multilingual.fragments import once_per_language_helper
+from plugins.multilingual.languages import languages_from_settings
 
 LANGUAGES = {
     "sv": {"name": "Svenska", "locale": "sv_SE", "prefix": "", "paths": {

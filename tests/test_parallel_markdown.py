@@ -58,7 +58,7 @@ def test_the_site_is_the_same_with_and_without_worker_processes(corpus, tmp_path
 
 
 def test_the_workers_are_used_and_stopped(corpus, tmp_path, caplog):
-    caplog.set_level(logging.DEBUG, logger="parallel_markdown.reader")
+    caplog.set_level(logging.DEBUG, logger="plugins.parallel_markdown.reader")
     Pelican(_settings(corpus, tmp_path / "out", MARKDOWN_PROCESSES=2)).run()
     assert f"parallel_markdown: {ARTICLES} files in 2 processes" in caplog.text
     assert multiprocessing.active_children() == []
@@ -90,7 +90,7 @@ def test_a_broken_file_is_reported_as_without_workers(corpus, tmp_path):
 
 @pytest.mark.parametrize("value", [0, -2, "two", True])
 def test_a_bad_process_count_warns_and_reads_in_one_process(corpus, tmp_path, caplog, value):
-    caplog.set_level(logging.DEBUG, logger="parallel_markdown.reader")
+    caplog.set_level(logging.DEBUG, logger="plugins.parallel_markdown.reader")
     Pelican(_settings(corpus, tmp_path / "out", MARKDOWN_PROCESSES=value)).run()
     assert f"MARKDOWN_PROCESSES must be a whole number >= 1, not {value!r}" in caplog.text
     assert "files in" not in caplog.text
@@ -98,7 +98,7 @@ def test_a_bad_process_count_warns_and_reads_in_one_process(corpus, tmp_path, ca
 
 
 def test_a_small_site_is_read_in_one_process(tmp_path, caplog):
-    caplog.set_level(logging.DEBUG, logger="parallel_markdown.reader")
+    caplog.set_level(logging.DEBUG, logger="plugins.parallel_markdown.reader")
     content = tmp_path / "content"
     write_corpus(content, total=10, paragraphs=2)
     Pelican(_settings(content, tmp_path / "out", MARKDOWN_PROCESSES=2)).run()

@@ -11,15 +11,15 @@ from pelican import Pelican, signals
 from related_corpus import CLUSTERS, write_corpus
 from site_helpers import build_settings
 
-LOGGER = "related_articles.related_articles"
+LOGGER = "plugins.related_articles.related_articles"
 
 
 def build_site(content: Path, output: Path, plugins=None, **overrides):
     """Build `content` with the project's settings; return the articles generator."""
     settings = build_settings(output, PATH=str(content), **overrides)
     if plugins is None:
-        plugins = [p for p in settings["PLUGINS"] if p != "related_articles"]
-        plugins.append("related_articles")
+        plugins = [p for p in settings["PLUGINS"] if p != "plugins.related_articles"]
+        plugins.append("plugins.related_articles")
     settings["PLUGINS"] = plugins
     found = []
 
@@ -410,10 +410,11 @@ def test_unreadable_cache_warns_and_recomputes(tmp_path, caplog):
     small_site(content)
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "related_articles.pickle").write_bytes(b"not a pickle")
-    caplog.set_level(logging.WARNING, logger="related_articles.cache")
+    logger = "plugins.related_articles.cache"
+    caplog.set_level(logging.WARNING, logger=logger)
     generator = cached_build(content, tmp_path / "o", tmp_path / "c")
     assert generator.related_articles_stats["computed"] == 12
-    messages = [r.getMessage() for r in caplog.records if r.name == "related_articles.cache"]
+    messages = [r.getMessage() for r in caplog.records if r.name == logger]
     assert len(messages) == 1
     assert messages[0].startswith("related_articles: cannot read ")
 
@@ -423,13 +424,13 @@ def _all_related(generator):
 
 
 def test_languages_ranked_in_worker_processes_give_the_same_lists(tmp_path, caplog):
-    from related_articles import language_job
+    from plugins.related_articles import language_job
 
     assert 430 >= language_job.MIN_ARTICLES_FOR_PROCESSES
     # A folder name of its own: Pelican logs a message it has logged before only once.
     content = tmp_path / "parallel-content"
     write_corpus(content, total=430, paragraphs=2)
-    caplog.set_level(logging.DEBUG, logger="related_articles.language_job")
+    caplog.set_level(logging.DEBUG, logger="plugins.related_articles.language_job")
     parallel = build_site(content, tmp_path / "two", RELATED_ARTICLES_PROCESSES=2,
                           SEARCH_INDEX=False)
     assert "related_articles: 2 languages in 2 processes" in caplog.text
@@ -464,7 +465,7 @@ def test_the_cache_keeps_what_worker_processes_computed(tmp_path):
 def test_bad_process_count_warns_and_ranks_in_one_process(tmp_path, caplog, value):
     content = tmp_path / "content"
     small_site(content)
-    caplog.set_level(logging.WARNING, logger="related_articles.language_job")
+    caplog.set_level(logging.WARNING, logger="plugins.related_articles.language_job")
     generator = build_site(content, tmp_path / "o", RELATED_ARTICLES_PROCESSES=value)
     assert (
         f"related_articles: RELATED_ARTICLES_PROCESSES must be a whole number >= 1, not {value!r}; "

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-
-from related_articles.ranking import Doc, Ranker, Weights  # noqa: E402
-from related_articles.text import Analyzer, plain_text  # noqa: E402
+from plugins.related_articles.ranking import Doc, Ranker, Weights
+from plugins.related_articles.text import Analyzer, plain_text
 
 
 def analyse(analyzer, text):

@@ -12,24 +12,25 @@ from pathlib import Path
 
 import pytest
 from pelican import signals
-from search_index.feeder import feeder_command
-from search_index.page_index import SearchIndexError
 from site_helpers import build_fixture
 
 import pelicanconf
+from plugins.search_index.feeder import feeder_command
+from plugins.search_index.page_index import SearchIndexError
 
 # Settings passed explicitly, so these tests do not depend on pelicanconf.py's choice.
 STREAMED = {
-    "PLUGINS": [p for p in pelicanconf.PLUGINS if p != "search_index"] + ["search_index"],
+    "PLUGINS": [*(p for p in pelicanconf.PLUGINS if p != "plugins.search_index"),
+                "plugins.search_index"],
     "OUTPUT_STEPS": [
-        "seo.steps.write_site_files",
-        "search_index.steps.start_search_index",
-        "seo.steps.check_output",
-        "search_index.steps.finish_search_index",
+        "plugins.seo.steps.write_site_files",
+        "plugins.search_index.steps.start_search_index",
+        "plugins.seo.steps.check_output",
+        "plugins.search_index.steps.finish_search_index",
     ],
 }
 CLI = {
-    "PLUGINS": [p for p in pelicanconf.PLUGINS if p != "search_index"],
+    "PLUGINS": [p for p in pelicanconf.PLUGINS if p != "plugins.search_index"],
     "OUTPUT_STEPS": STREAMED["OUTPUT_STEPS"],
 }
 
@@ -52,7 +53,7 @@ def indexing_processes() -> list[str]:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue  # the process ended while we looked, or is not ours
-        if mark in environ and ("pagefind" in cmdline or "-m search_index" in cmdline):
+        if mark in environ and ("pagefind" in cmdline or "-m plugins.search_index" in cmdline):
             found.append(cmdline)
     return found
 
@@ -100,8 +101,8 @@ def failing_step(pelican):
 
 
 def test_nothing_outlives_a_build_that_fails_after_writing(tmp_path):
-    steps = ["search_index.steps.start_search_index", "test_search_index.failing_step",
-             "search_index.steps.finish_search_index"]
+    steps = ["plugins.search_index.steps.start_search_index", "test_search_index.failing_step",
+             "plugins.search_index.steps.finish_search_index"]
     with pytest.raises(RuntimeError, match="a later step failed"):
         build_fixture(tmp_path / "out", **{**STREAMED, "OUTPUT_STEPS": steps})
     assert_nothing_left_running()

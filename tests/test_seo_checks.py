@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from seo.output_checks import check_site
 from site_helpers import build_fixture, edit
+
+from plugins.seo.output_checks import check_site
 
 SV_FILE = "articles/sv/kvalitet.md"
 

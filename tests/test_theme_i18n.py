@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from multilingual.languages import languages_from_settings
 from pelican.settings import read_settings
 from site_helpers import ROOT, parse
+
+from plugins.multilingual.languages import languages_from_settings
 
 CATALOGS = ROOT / "theme" / "translations"
 LANGUAGES = sorted(read_settings(str(ROOT / "pelicanconf.py"))["LANGUAGES"])

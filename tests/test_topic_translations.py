@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
-from multilingual.topic_pairs import topic_groups
 from site_helpers import FIXTURE_SITE, build_fixture, parse
+
+from plugins.multilingual.topic_pairs import topic_groups
 
 ORIGIN = "https://www.example.se"
 SV_TOPIC = "amne/ledningssystem/index.html"

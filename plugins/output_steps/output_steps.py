@@ -9,10 +9,7 @@ must come last so every file, the search bundle included, gets its .gz and .br.
 from __future__ import annotations
 
 import importlib
-import importlib.machinery
-import importlib.util
 import logging
-import sys
 import time
 
 from pelican import signals
@@ -20,11 +17,11 @@ from pelican import signals
 logger = logging.getLogger(__name__)
 
 DEFAULT_STEPS = (
-    "seo.steps.write_site_files",
-    "search_index.steps.start_search_index",
-    "seo.steps.check_output",
-    "search_index.steps.finish_search_index",
-    "production_assets.steps.finish_output",
+    "plugins.seo.steps.write_site_files",
+    "plugins.search_index.steps.start_search_index",
+    "plugins.seo.steps.check_output",
+    "plugins.search_index.steps.finish_search_index",
+    "plugins.production_assets.steps.finish_output",
 )
 
 
@@ -32,26 +29,10 @@ class OutputStepError(ValueError):
     """An entry of OUTPUT_STEPS does not name a function."""
 
 
-def _import_from_plugin_paths(package: str, plugin_paths) -> None:
-    """Import a top-level package from PLUGIN_PATHS, as Pelican does for its plugins.
-
-    A step may live in a package that is not itself in PLUGINS (it has no
-    signal handlers), and PLUGIN_PATHS is not on sys.path.
-    """
-    if package in sys.modules:
-        return
-    spec = importlib.machinery.PathFinder.find_spec(package, [str(p) for p in plugin_paths])
-    if spec is None:
-        return
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[package] = module
-    spec.loader.exec_module(module)
-
-
-def _resolve(dotted: str, plugin_paths=()):
+def _resolve(dotted: str):
+    """Import the function that `dotted` ("package.module.function") names."""
     module_name, _, name = dotted.rpartition(".")
     try:
-        _import_from_plugin_paths(module_name.partition(".")[0], plugin_paths)
         return getattr(importlib.import_module(module_name), name)
     except (ImportError, AttributeError, ValueError):
         raise OutputStepError(f"output_steps: cannot find {dotted!r} in OUTPUT_STEPS") from None
@@ -65,7 +46,7 @@ def run_output_steps(pelican):
     """
     settings = pelican.settings
     steps = [
-        (dotted, _resolve(dotted, settings.get("PLUGIN_PATHS", ())))
+        (dotted, _resolve(dotted))
         for dotted in settings.get("OUTPUT_STEPS", DEFAULT_STEPS)
     ]
     failure = None

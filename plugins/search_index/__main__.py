@@ -1,4 +1,4 @@
-"""`python -m search_index OUTPUT_PATH` runs the feeder (feeder.py)."""
+"""`python -m plugins.search_index OUTPUT_PATH` runs the feeder (feeder.py)."""
 
 import sys
 

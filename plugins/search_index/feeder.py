@@ -1,4 +1,4 @@
-"""Feed written pages to Pagefind from a process of their own: `python -m search_index OUTPUT`.
+"""Feed written pages to Pagefind from a process of their own (`python -m plugins.search_index`).
 
 The build only writes page paths to this program's input, one per line, so
 reading, encoding and sending the pages costs Pelican's process nothing. An
@@ -18,15 +18,15 @@ import sys
 from .page_index import PageIndex, SearchIndexError
 
 WRITE = b"\n"  # an empty line: no page path is empty
-# The build found this package through PLUGIN_PATHS, which a new Python
-# process does not have on its path.
-_PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The folder that holds the `plugins` package this build imported: the feeder runs the
+# same code, even from a checkout the virtualenv's editable install does not point at.
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def feeder_command(output_path: str) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run this program for `output_path`."""
-    path = os.pathsep.join(filter(None, [_PLUGINS_DIR, os.environ.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "search_index", os.path.abspath(output_path)]
+    path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", __package__, os.path.abspath(output_path)]
     return command, {**os.environ, "PYTHONPATH": path}
 
 

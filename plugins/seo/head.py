@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from jinja2 import pass_context
-from multilingual.languages import current_language, languages_from_settings
-from multilingual.switcher import page_versions
+
+from plugins.multilingual.languages import current_language, languages_from_settings
+from plugins.multilingual.switcher import page_versions
 
 from .structured_data import json_ld as build_json_ld
 from .urls import absolute, hreflang_versions, page_url

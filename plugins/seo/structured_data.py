@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from markupsafe import Markup
-from multilingual.languages import current_language
+
+from plugins.multilingual.languages import current_language
 
 from .urls import absolute, page_url
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from multilingual.switcher import page_versions
+from plugins.multilingual.switcher import page_versions
 
 DEFAULT_ORIGIN = "http://127.0.0.1:8000"
 

@@ -8,8 +8,9 @@ from functools import lru_cache
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import pass_context
-from multilingual.languages import current_language, languages_from_settings
 from pelican import signals
+
+from plugins.multilingual.languages import current_language, languages_from_settings
 
 from .catalogs import load_catalogs
 
