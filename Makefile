@@ -71,7 +71,7 @@ bench: $(STAMP)
 ## Fault drill of the forms service on loopback (restarts PostgreSQL; about 4 minutes);
 ## not part of `make test`. Smaller: DRILL_SIGNUPS=2000 DRILL_BOOKINGS=100 DRILL_SECONDS=60.
 drill: $(STAMP)
-	$(PY) scripts/drill.py
+	$(PY) -m scripts.drill
 
 clean:
 	rm -rf $(OUTPUT) $(dir $(OUTPUT)).$(notdir $(OUTPUT))-* cache .pytest_cache

@@ -1,15 +1,21 @@
-"""The fault drill's verdict (scripts/drill.py), on synthetic answers: no drill is run."""
+"""The fault drill's verdict (scripts/drill/), on synthetic answers: no drill is run."""
 
 import collections
 import json
-import sys
 from types import SimpleNamespace
 
 import pytest
-from forms_helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import drill  # noqa: E402 - scripts/ is not a package
+from scripts.drill import report
+from scripts.drill.checks import (
+    check_answers,
+    check_connections,
+    expected_messages,
+    mail_delays,
+    tally,
+)
+from scripts.drill.load import Answer
+from scripts.drill.settings import BOTH_REFUSED, PROBE_LIMIT, PROBE_REQUESTS
 
 # The gunicorn restart of the synthetic drill: from 100 s to 110 s on the monotonic clock.
 RESTARTS = [("gunicorn instance 2", 100.0, 110.0)]
@@ -18,22 +24,22 @@ TIMEOUT = b"TimeoutError('timed out')"
 
 
 def ok(n, started=10.0):
-    return drill.Answer("signup", f"drill-{n}@example.com", "sv", 200, b'{"ok": true}', 0.05,
+    return Answer("signup", f"drill-{n}@example.com", "sv", 200, b'{"ok": true}', 0.05,
                         started)
 
 
 def broken(n, started, body=RESET, seconds=0.01):
-    return drill.Answer("signup", f"broken-{n}@example.com", "sv", "conn-error", body, seconds,
+    return Answer("signup", f"broken-{n}@example.com", "sv", "conn-error", body, seconds,
                         started)
 
 
 def probe():
     """The rate-limit probe as it should go: the limit through, then localized 429s."""
-    failure, _ = drill.expected_messages()
+    failure, _ = expected_messages()
     body = json.dumps({"ok": False, "message": failure["en"]}).encode()
-    return [drill.Answer("signup", f"probe-{n}@example.com", "en",
-                         200 if n < drill.PROBE_LIMIT else 429, body, 0.05, 200.0 + n)
-            for n in range(drill.PROBE_REQUESTS)]
+    return [Answer("signup", f"probe-{n}@example.com", "en",
+                         200 if n < PROBE_LIMIT else 429, body, 0.05, 200.0 + n)
+            for n in range(PROBE_REQUESTS)]
 
 
 def facts(answers, missing=()):
@@ -45,14 +51,14 @@ def facts(answers, missing=()):
 
 
 def run_report(tmp_path, monkeypatch, load, missing=()):
-    """drill.report() over synthetic answers; its verdict (True: every check passed)."""
+    """report.report() over synthetic answers; its verdict (True: every check passed)."""
     answers = probe()
-    monkeypatch.setattr(drill, "stored", lambda database, smtp: facts(load + answers, missing))
+    monkeypatch.setattr(report, "stored", lambda database, smtp: facts(load + answers, missing))
     (tmp_path / "web1.log").write_text(json.dumps(
         {"logger": "forms_service.request", "request_id": "r" * 32, "status": 200}) + "\n")
     faults = SimpleNamespace(events=["gunicorn instance 2 restarted in 10.0 s"],
                              restarts=RESTARTS)
-    return drill.report(tmp_path, None, None, SimpleNamespace(results=load, failovers=3),
+    return report.report(tmp_path, None, None, SimpleNamespace(results=load, failovers=3),
                         answers, faults, elapsed=150.0)
 
 
@@ -76,7 +82,7 @@ def test_a_2xx_signup_that_was_not_stored_is_lost(tmp_path, monkeypatch, capsys)
     load = [ok(n) for n in range(20)]
     assert not run_report(tmp_path, monkeypatch, load, missing={"drill-7@example.com"})
     assert "FAILED: every 2xx signup stored: 1 lost" in capsys.readouterr().out
-    rows, _, failed = drill.tally(load, [], facts(load, missing={"drill-7@example.com"}))
+    rows, _, failed = tally(load, [], facts(load, missing={"drill-7@example.com"}))
     assert rows["lost (rows + mails)"] == 1
     assert failed == ["every 2xx signup stored: 1 lost"]
 
@@ -94,25 +100,25 @@ def test_a_2xx_signup_that_was_not_stored_is_lost(tmp_path, monkeypatch, capsys)
         id="too many"),
     pytest.param([broken(0, 105.0, TIMEOUT, seconds=60.0)], [
         "connection error TimeoutError('timed out'): 1"], id="a timeout, even then"),
-    pytest.param([broken(0, 105.0, drill.BOTH_REFUSED)], [
+    pytest.param([broken(0, 105.0, BOTH_REFUSED)], [
         "connection error both instances refused: 1"], id="both instances refused"),
 ])
 def test_connection_errors_are_allowed_only_during_restarts(answers, failures):
-    failed, _ = drill.check_connections([ok(0)] + answers, RESTARTS, limit=3)
+    failed, _ = check_connections([ok(0)] + answers, RESTARTS, limit=3)
     assert failed == failures
 
 
 def test_answers_other_than_429_503_409_are_problems():
-    failure, taken = drill.expected_messages()
+    failure, taken = expected_messages()
     answers = [
-        drill.Answer("signup", "a@example.com", "sv", 503,
+        Answer("signup", "a@example.com", "sv", 503,
                      json.dumps({"message": failure["sv"]}).encode(), 0.1, 1.0),
-        drill.Answer("booking", "b@example.com", "en", 409,
+        Answer("booking", "b@example.com", "en", 409,
                      json.dumps({"message": taken["en"]}).encode(), 0.1, 1.0),
-        drill.Answer("signup", "c@example.com", "sv", 500, b"Internal Server Error", 0.1, 1.0),
+        Answer("signup", "c@example.com", "sv", 500, b"Internal Server Error", 0.1, 1.0),
         broken(0, 50.0),  # connection errors are check_connections()'s
     ]
-    assert drill.check_answers(answers) == {"signup answered 500": 1}
+    assert check_answers(answers) == {"signup answered 500": 1}
 
 
 def test_visitor_mail_delay_counts_mail_queued_once_smtp_was_back():
@@ -122,7 +128,7 @@ def test_visitor_mail_delay_counts_mail_queued_once_smtp_was_back():
     at = [start + timedelta(seconds=n) for n in range(100)]
     windows = [(at[10], at[20]), (at[30], at[40])]  # SMTP down, then hanging
     times = [(at[5], at[41]), (at[25], at[45]), (at[40], at[52]), (at[60], at[60])]
-    every, smtp_up = drill.mail_delays(times, windows)
+    every, smtp_up = mail_delays(times, windows)
     assert every == [0.0, 12.0, 20.0, 36.0]
     assert smtp_up == [0.0, 12.0]
-    assert drill.mail_delays(times, [])[1] == every  # no SMTP fault: every mail counts
+    assert mail_delays(times, [])[1] == every  # no SMTP fault: every mail counts
