@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 OUTPUT := output
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill fuzz lint
+.PHONY: run test html publish clean check bench install ensure-chromium audit i18n drill fuzz lint \
+	desk-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,9 +64,11 @@ test: $(STAMP) ensure-chromium
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/forms/test_fuzz.py $(PYTEST_ARGS)
 
-## Benchmarks (speed and memory targets); not part of `make test`.
+## Benchmarks (speed and memory targets); not part of `make test`. They reuse the tests'
+## helpers (tests/, tests/forms/), put on the import path here as pytest puts them.
+TEST_HELPERS := PYTHONPATH=tests:tests/forms
 bench: $(STAMP)
-	@status=0; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || status=1; done; \
+	@status=0; for script in bench/bench_*.py; do echo "== $$script"; $(TEST_HELPERS) $(PY) $$script || status=1; done; \
 	[ $$status = 0 ] || echo "Some benchmark targets were missed (see above)."; exit $$status
 
 ## Fault drill of the forms service on loopback (restarts PostgreSQL; about 4 minutes);
@@ -80,6 +83,10 @@ clean:
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --omit-header --width 100 .
 	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations -D messages --no-fuzzy-matching --ignore-obsolete --omit-header --width 100
+
+## The README's pictures of the sales desk (docs/desk-*.png; needs chromium).
+desk-screenshots: $(STAMP)
+	$(TEST_HELPERS) $(PY) scripts/desk_screenshots.py
 
 ## Lighthouse scores of the production build (needs chromium and npm).
 audit: $(STAMP)

@@ -10,6 +10,9 @@ table, expanding nothing when warm, computing the free slots. Reported, on SQLit
   reading is reused);
 - how many calendar requests a page of slots costs, cold and warm.
 Target: warm p99 under 50 ms. BENCH_COLD (20) and BENCH_WARM (300) set the request counts.
+
+The app, the clock, the availability file and the feed server are the booking tests' own
+(tests/forms/), which `make bench` puts on the import path.
 """
 
 import os
@@ -18,40 +21,26 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import uuid
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import UTC, timedelta
 from pathlib import Path
 from time import perf_counter
 
+from booking_helpers import NOW, OFFICE_HOURS, SETTINGS, booking_app
+from calendar_helpers import FeedServer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 PG_URL = os.environ.get("FORMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 COLD = int(os.environ.get("BENCH_COLD", "20"))
 WARM = int(os.environ.get("BENCH_WARM", "300"))
 EVENTS = 500
 TARGET_MS = 50.0
-NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)  # both spring changes inside the window
-
-AVAILABILITY = """
-meeting_minutes = 45
-buffer_minutes = 15
-min_notice_hours = 24
-horizon_days = 42
-"""
-CONSULTANT = """
-[[consultants]]
+CONSULTANTS = ("anna", "erik", "maja")
+CONSULTANT = """[[consultants]]
 key = "{key}"
 name = "{key}"
 email = "{key}@normkraft.se"
-[consultants.hours]
-mon = ["09:00-12:00", "13:00-16:00"]
-tue = ["09:00-12:00", "13:00-16:00"]
-wed = ["09:00-12:00", "13:00-16:00"]
-thu = ["09:00-12:00", "13:00-16:00"]
-fri = ["09:00-12:00", "13:00-16:00"]
-[consultants.calendar]
+""" + OFFICE_HOURS + """[consultants.calendar]
 ics_url = "{url}"
 """
 
@@ -81,30 +70,16 @@ def feed(seed):
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-class Feeds:
-    """The three feeds over HTTP, counting the requests."""
+def start_feeds():
+    """The three feeds over HTTP, the requests counted per path."""
+    feeds = FeedServer()
+    for key in CONSULTANTS:
+        feeds.feeds[f"/{key}.ics"] = (200, feed(key))
+    return feeds
 
-    def __init__(self):
-        self.bodies = {f"/{key}.ics": feed(key) for key in ("anna", "erik", "maja")}
-        self.hits = 0
-        owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                owner.hits += 1
-                body = owner.bodies[self.path]
-                self.send_response(200)
-                self.send_header("Content-Type", "text/calendar")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+def requests(feeds):
+    return sum(feeds.hits.values())
 
 
 def percentile(values, share):
@@ -115,24 +90,16 @@ def percentile(values, share):
 def run(name, database_url, feeds, folder):
     from sqlalchemy import delete
 
-    from forms_service import create_app
     from forms_service.booking.calendars import forget
     from forms_service.booking.calendars.models import CalendarReading
     from forms_service.db import db
 
-    availability = folder / f"availability-{name}.toml"
-    availability.write_text(AVAILABILITY + "".join(
-        CONSULTANT.format(key=key, url=f"{feeds.url}/{key}.ics")
-        for key in ("anna", "erik", "maja")), encoding="utf-8")
-    ebook = ROOT / "content" / "ebook"
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(folder / f"instance-{name}"),
-        "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "SMTP_URL": None,
-        "OUTBOX_THREAD": False, "AUTO_MIGRATE": True, "RATELIMIT_ENABLED": False,
-        "EBOOK_SOURCE_DIR": str(ebook), "EBOOK_DIR": str(folder / f"ebook-{name}"),
-        "BOOKING_AVAILABILITY_FILE": str(availability), "BOOKING_CLOCK": lambda: NOW,
-        "CALENDAR_CACHE_SECONDS": 3600,
-    })
+    availability = SETTINGS + "".join(
+        CONSULTANT.format(key=key, url=f"{feeds.url}/{key}.ics") for key in CONSULTANTS)
+    files = folder / name
+    files.mkdir()
+    app = booking_app(files, ROOT / "content" / "ebook", availability,
+                      SQLALCHEMY_DATABASE_URI=database_url, CALENDAR_CACHE_SECONDS=3600)
     client = app.test_client()
     path = "/booking/slots?from=2026-03-20&to=2026-05-02"
 
@@ -149,15 +116,15 @@ def run(name, database_url, feeds, folder):
             db.session.execute(delete(CalendarReading))
             db.session.commit()
             forget()
-        before = feeds.hits
+        before = requests(feeds)
         cold.append(timed()[0])
-        cold_hits.append(feeds.hits - before)
-    before = feeds.hits
+        cold_hits.append(requests(feeds) - before)
+    before = requests(feeds)
     warm, slots = [], 0
     for _ in range(WARM):
         elapsed, slots = timed()
         warm.append(elapsed)
-    warm_hits = (feeds.hits - before) / WARM
+    warm_hits = (requests(feeds) - before) / WARM
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -180,7 +147,7 @@ def postgres_database():
 
 
 def main():
-    feeds = Feeds()
+    feeds = start_feeds()
     folder = Path(tempfile.mkdtemp(prefix="bench-calendars-"))
     results = []
     try:
@@ -193,7 +160,7 @@ def main():
                 admin.execute(f'DROP DATABASE "{pg[0]}" WITH (FORCE)')
                 admin.close()
     finally:
-        feeds.server.shutdown()
+        feeds.close()
         shutil.rmtree(folder, ignore_errors=True)
     print(f"3 consultants x {EVENTS} events (a third recurring), 42 days of slots; "
           f"{COLD} cold and {WARM} warm requests of GET /booking/slots (whole horizon)")

@@ -25,7 +25,6 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 TARGET_REAL_SECONDS = 5.0  # save -> reloaded page, real site
 ARTICLE = Path("articles/en/difference-between-iso-9000-and-iso-9001.md")

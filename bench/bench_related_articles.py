@@ -26,8 +26,6 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "plugins"))
 
 TARGET_SHARE = 0.05  # plugin time / full site build time, at the largest size
 TARGET_RATIO = 2.5  # plugin time at 10k / at 5k
@@ -88,7 +86,8 @@ def run_build(mode: str, content: Path, output: Path) -> dict:
 
     # mode == "plugin": read the articles the way Pelican does, then time the plugin alone.
     from pelican.generators import ArticlesGenerator
-    from related_articles.related_articles import relate_articles
+
+    from plugins.related_articles.related_articles import relate_articles
 
     settings["PLUGINS"] = []
     context = {**settings, "generated_content": {}, "static_links": set(), "static_content": {}}

@@ -18,10 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
+from devserver.static_site import StaticSite
 
-from devserver.static_site import StaticSite  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 TOOLS = ROOT / ".audit"

@@ -3,7 +3,10 @@
 Seeds a throw-away SQLite database with the demo data of the desk's browser tests, serves
 the forms service on a loopback port and photographs it with Debian's Chromium (Playwright):
 
-    .venv/bin/python scripts/desk_screenshots.py   # writes docs/desk-*.png
+    make desk-screenshots   # writes docs/desk-*.png
+
+It reuses the tests' helpers (tests/, tests/forms/), which the make target puts on the
+import path as pytest does.
 """
 
 import shutil
@@ -13,9 +16,6 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "forms"))
-sys.path.insert(0, str(ROOT / "tests"))
 
 SHOTS = [("desk-overview.png", "/admin/overview?lang=sv"),
          ("desk-person.png", "/admin/people/lead/{lead}?lang=sv")]

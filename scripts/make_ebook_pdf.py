@@ -8,10 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from forms_service.ebook.pdf import FontMissing, build_pdf
 
-from forms_service.ebook.pdf import FontMissing, build_pdf  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv=None):

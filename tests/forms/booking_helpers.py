@@ -13,22 +13,26 @@ NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 # The CSRF token of a server-rendered form.
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
-ONE_CONSULTANT = """
+# An availability file's settings: six weeks of 45-minute meetings, a day's notice.
+SETTINGS = """
 meeting_minutes = 45
 buffer_minutes = 15
 min_notice_hours = 24
 horizon_days = 42
-[[consultants]]
-key = "alva"
-name = "Alva Ek"
-email = "alva@normkraft.se"
-[consultants.hours]
+"""
+# A consultant's week: Monday to Friday, 09-12 and 13-16.
+OFFICE_HOURS = """[consultants.hours]
 mon = ["09:00-12:00", "13:00-16:00"]
 tue = ["09:00-12:00", "13:00-16:00"]
 wed = ["09:00-12:00", "13:00-16:00"]
 thu = ["09:00-12:00", "13:00-16:00"]
 fri = ["09:00-12:00", "13:00-16:00"]
 """
+ONE_CONSULTANT = SETTINGS + """[[consultants]]
+key = "alva"
+name = "Alva Ek"
+email = "alva@normkraft.se"
+""" + OFFICE_HOURS
 
 TWO_CONSULTANTS = ONE_CONSULTANT + """
 [[consultants]]
