@@ -166,14 +166,3 @@ def test_footer_has_contact_details_and_every_language(fixture_site):
 def test_not_found_pages_are_localized(fixture_site):
     assert parse(fixture_site / "404.html").h1.get_text() == "Sidan finns inte"
     assert parse(fixture_site / "en/404.html").h1.get_text() == "Page not found"
-
-
-def test_comparison_table_follows_the_article_language(fixture_site):
-    sv = parse(fixture_site / SV_ARTICLE).select_one("table.comparison")
-    en = parse(fixture_site / EN_ARTICLE).select_one("table.comparison")
-    assert sv.caption.get_text() == "ISO 9000 jämfört med ISO 9001"
-    assert en.caption.get_text() == "ISO 9000 compared with ISO 9001"
-    assert [th.get_text() for th in sv.select("thead th")] == ["Aspekt", "ISO 9000", "ISO 9001"]
-    rows = {tr.th.get_text(): [td.get_text() for td in tr.select("td")] for tr in en.tbody("tr")}
-    assert rows["Can be certified against"] == ["No", "Yes"]
-    assert rows["Current edition"] == ["2015", "2015"]

@@ -16,6 +16,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
+from plugins import processes
+
 from . import worker
 
 logger = logging.getLogger(__name__)
@@ -27,17 +29,9 @@ BATCH = 32
 
 def process_count(settings) -> int:
     """Return how many reader processes to use (MARKDOWN_PROCESSES; default: one per core)."""
-    value = settings.get("MARKDOWN_PROCESSES")
-    if value is None:
-        return os.cpu_count() or 1
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        logger.warning(
-            "parallel_markdown: MARKDOWN_PROCESSES must be a whole number >= 1, not %r; "
-            "reading in one process",
-            value,
-        )
-        return 1
-    return value
+    return processes.process_count(
+        settings, "MARKDOWN_PROCESSES", logger, "reading in one process"
+    )
 
 
 class ParallelMarkdownReader(MarkdownReader):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+
+from plugins import processes
 
 from .cache import CountsCache
 from .ranking import Doc, Ranker
@@ -53,17 +54,7 @@ class LanguageResult:
 
 def process_count(settings) -> int:
     """Return RELATED_ARTICLES_PROCESSES, or one per core; warn about and ignore a bad value."""
-    value = settings.get("RELATED_ARTICLES_PROCESSES")
-    if value is None:
-        return os.cpu_count() or 1
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        logger.warning(
-            "related_articles: RELATED_ARTICLES_PROCESSES must be a whole number >= 1, not %r; "
-            "using 1",
-            value,
-        )
-        return 1
-    return value
+    return processes.process_count(settings, "RELATED_ARTICLES_PROCESSES", logger, "using 1")
 
 
 def _fields(article, field_weights):

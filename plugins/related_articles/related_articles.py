@@ -70,6 +70,10 @@ def _setting(settings, name, default, valid, expected):
     return value
 
 
+def _weight(settings, name, default):
+    return _setting(settings, name, default, lambda v: _is_number(v) and v >= 0, "a number >= 0")
+
+
 def read_options(settings) -> Options:
     """Read the RELATED_ARTICLES_* settings, warning about and replacing bad values."""
     maximum = _setting(
@@ -102,20 +106,8 @@ def read_options(settings) -> Options:
     stemming = _setting(
         settings, "RELATED_ARTICLES_STEMMING", True, lambda v: isinstance(v, bool), "True or False"
     )
-    tag_weight = _setting(
-        settings,
-        "RELATED_ARTICLES_TAG_WEIGHT",
-        Weights.tags,
-        lambda v: _is_number(v) and v >= 0,
-        "a number >= 0",
-    )
-    topic_weight = _setting(
-        settings,
-        "RELATED_ARTICLES_TOPIC_WEIGHT",
-        Weights.topic,
-        lambda v: _is_number(v) and v >= 0,
-        "a number >= 0",
-    )
+    tag_weight = _weight(settings, "RELATED_ARTICLES_TAG_WEIGHT", Weights.tags)
+    topic_weight = _weight(settings, "RELATED_ARTICLES_TOPIC_WEIGHT", Weights.topic)
     return Options(
         max=maximum,
         field_weights={**dict.fromkeys(FIELDS, 0), **field_weights},

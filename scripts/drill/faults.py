@@ -45,14 +45,19 @@ class Faults:
             except Exception as exc:  # noqa: BLE001 - reported as a failed fault, drill goes on
                 self.note(f"FAULT FAILED {fault.__name__}: {exc!r}")
 
-    def smtp_outage(self):
+    def _smtp_fault(self, start, stop, seconds, started, ended):
+        """start() the fault, note it, stop() it after `seconds`; a window of SMTP trouble."""
         began = utcnow()
-        self.smtp.down()
-        self.note(f"SMTP down for {SMTP_DOWN:.0f} s")
-        time.sleep(SMTP_DOWN)
-        self.smtp.up()
+        start()
+        self.note(started)
+        time.sleep(seconds)
+        stop()
         self.smtp_windows.append((began, utcnow()))
-        self.note("SMTP back")
+        self.note(ended)
+
+    def smtp_outage(self):
+        self._smtp_fault(self.smtp.down, self.smtp.up, SMTP_DOWN,
+                         f"SMTP down for {SMTP_DOWN:.0f} s", "SMTP back")
 
     def freeze_postgres(self):
         """PostgreSQL hangs: the services' connections stay open and get no answer."""
@@ -64,13 +69,9 @@ class Faults:
 
     def hang_smtp(self):
         """SMTP accepts connections and never answers."""
-        began = utcnow()
-        self.smtp.hang()
-        self.note(f"SMTP hangs for {SMTP_HANG:.0f} s (accepts, never answers)")
-        time.sleep(SMTP_HANG)
-        self.smtp.unhang()
-        self.smtp_windows.append((began, utcnow()))
-        self.note("SMTP answers again")
+        self._smtp_fault(self.smtp.hang, self.smtp.unhang, SMTP_HANG,
+                         f"SMTP hangs for {SMTP_HANG:.0f} s (accepts, never answers)",
+                         "SMTP answers again")
 
     def kill_worker_mid_send(self):
         handler = self.smtp.handler
