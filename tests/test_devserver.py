@@ -198,11 +198,16 @@ def test_production_build_has_no_trace_of_live_reload(published_site):
     assert traces == []
 
 
-def test_open_page_reloads_with_the_saved_change(dev_server, page):
-    article = dev_server.content / "articles" / "en" / "quality.md"
-    page.goto(dev_server.base + "/en/articles/quality-in-practice/")
+def open_and_mark(page, url):
+    """Open url once its reload script is in, and mark the page: a reload forgets the mark."""
+    page.goto(url)
     page.wait_for_function("document.querySelector('script[data-generation]') !== null")
     page.evaluate("window.notReloadedYet = true")
+
+
+def test_open_page_reloads_with_the_saved_change(dev_server, page):
+    article = dev_server.content / "articles" / "en" / "quality.md"
+    open_and_mark(page, dev_server.base + "/en/articles/quality-in-practice/")
     edit(article, "Quality in practice", "Quality, saved just now")
     page.wait_for_function(
         "document.querySelector('h1') && document.querySelector('h1').textContent"
@@ -214,9 +219,7 @@ def test_open_page_reloads_with_the_saved_change(dev_server, page):
 
 def test_a_broken_build_shows_an_overlay_and_the_fix_reloads(dev_server, page):
     article = dev_server.content / "articles" / "sv" / "kvalitet.md"
-    page.goto(dev_server.base + "/artiklar/kvalitet-i-praktiken/")
-    page.wait_for_function("document.querySelector('script[data-generation]') !== null")
-    page.evaluate("window.notReloadedYet = true")
+    open_and_mark(page, dev_server.base + "/artiklar/kvalitet-i-praktiken/")
     edit(article, "Lang: sv\n", "Lang: xx\n")
     overlay = page.locator("#devserver-overlay")
     overlay.locator(".problem").wait_for(timeout=60_000)
