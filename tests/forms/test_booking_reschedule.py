@@ -3,14 +3,16 @@ that say "moved from ... to ..."; one booking on the desk with its history; and 
 part that declares its charset, read back with `email` over a real SMTP server."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import flask_migrate
 import pytest
 from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
 from bs4 import BeautifulSoup
 from desk_helpers import post, staff_client
-from forms_helpers import SITE, pending_mail, wait_for
+from forms_helpers import SITE, make_app, on_each_database, pending_mail, wait_for
 from icalendar import Calendar
+from sqlalchemy import inspect, text
 
 from forms_service.db import db
 
@@ -195,3 +197,52 @@ def test_the_desk_shows_one_booking_with_its_history_in_sv_and_en(bapp):
     rows = BeautifulSoup(desk.get("/admin/bookings?lang=en").get_data(as_text=True),
                          "lxml").select("tbody tr")
     assert [r.select_one(".desk-stage").get_text() for r in rows] == ["cancelled by us"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bare_app(request, tmp_path, ebook_source):
+    """An app whose database is migrated by the test itself."""
+    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
+                                AUTO_MIGRATE=False)
+
+
+def test_migration_0012_gives_existing_bookings_their_history(bare_app):
+    app = bare_app
+    directory = app.config["MIGRATIONS_DIR"]
+    start = datetime(2026, 5, 4, 7, 0)
+    rows = [("confirmed", None, None), ("cancelled", "staff", None),
+            ("cancelled", "visitor", None), ("cancelled", None, 1)]
+    with app.app_context():
+        flask_migrate.upgrade(directory=directory, revision="0007")
+        for number, (status, by, replaced_by) in enumerate(rows):
+            when = start + timedelta(hours=number)
+            db.session.execute(text(
+                "INSERT INTO bookings (uid, consultant, starts_at, ends_at, blocked_until, "
+                "status, sequence, name, email, company, topics, message, language, "
+                "consent_text, consent_version, created_at, cancelled_at, cancelled_by, "
+                "replaced_by) VALUES (:uid, 'alva', :s, :e, :b, :status, :seq, 'N', "
+                "'n@example.com', 'C', '', '', 'sv', 'ok', 'v', :c, :x, :by, :r)"),
+                {"uid": f"u{number}", "s": when, "e": when + timedelta(minutes=45),
+                 "b": when + timedelta(hours=1), "status": status,
+                 "seq": 0 if status == "confirmed" else 1, "c": start - timedelta(days=1),
+                 "x": start - timedelta(hours=5) if status == "cancelled" else None,
+                 "by": by, "r": replaced_by})
+        db.session.commit()
+        flask_migrate.upgrade(directory=directory, revision="0012")
+        events = db.session.execute(text(
+            "SELECT booking_id, kind, by, via, sequence, at FROM booking_events "
+            "ORDER BY booking_id, id")).all()
+        booked_at, cancelled_at = start - timedelta(days=1), start - timedelta(hours=5)
+        assert [tuple(e) for e in events] == [
+            (1, "booked", "visitor", "web", 0, booked_at),
+            (2, "booked", "visitor", "web", 0, booked_at),
+            (2, "cancelled", "staff", None, 1, cancelled_at),
+            (3, "booked", "visitor", "web", 0, booked_at),
+            (3, "cancelled", "visitor", None, 1, cancelled_at),
+            (4, "booked", "visitor", "web", 0, booked_at),  # replaced by a move: no cancel
+        ]
+        db.session.commit()
+        flask_migrate.downgrade(directory=directory, revision="0007")
+        assert "booking_events" not in inspect(db.engine).get_table_names()
+        db.session.commit()
+        flask_migrate.upgrade(directory=directory)
