@@ -54,7 +54,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('booking_event_id')
+    if op.get_bind().dialect.name == 'sqlite':
+        # DROP COLUMN (SQLite 3.35+) keeps the table as it is; batch would copy it.
+        op.execute("ALTER TABLE outbox DROP COLUMN booking_event_id")
+    else:
+        op.drop_column('outbox', 'booking_event_id')
     op.drop_index('ix_booking_events_booking_id', table_name='booking_events')
     op.drop_table('booking_events')
