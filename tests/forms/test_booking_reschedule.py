@@ -7,16 +7,19 @@ from datetime import UTC, datetime, timedelta
 
 import flask_migrate
 import pytest
+import test_desk_lifecycle
 from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
 from bs4 import BeautifulSoup
 from desk_helpers import post, staff_client
-from forms_helpers import SITE, make_app, on_each_database, pending_mail, wait_for
+from forms_helpers import SITE, pending_mail, wait_for
 from icalendar import Calendar
 from sqlalchemy import inspect, text
 
 from forms_service.db import db
 
 MOVED_TO = "2026-03-31T09:00:00+02:00"
+# The app whose database the test migrates by hand, on SQLite and PostgreSQL.
+bare_app = test_desk_lifecycle.bare_app
 
 
 def invite_of(msg):
@@ -197,13 +200,6 @@ def test_the_desk_shows_one_booking_with_its_history_in_sv_and_en(bapp):
     rows = BeautifulSoup(desk.get("/admin/bookings?lang=en").get_data(as_text=True),
                          "lxml").select("tbody tr")
     assert [r.select_one(".desk-stage").get_text() for r in rows] == ["cancelled by us"]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def bare_app(request, tmp_path, ebook_source):
-    """An app whose database is migrated by the test itself."""
-    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
-                                AUTO_MIGRATE=False)
 
 
 def test_migration_0012_gives_existing_bookings_their_history(bare_app):

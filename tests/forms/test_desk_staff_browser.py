@@ -4,9 +4,9 @@ JavaScript of ours, errors named next to their fields, and axe finds no violatio
 import threading
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from booking_helpers import booking_app, bookings
-from desk_helpers import PASSWORD, STAFF, add_staff
+from desk_helpers import add_staff, browser_log_in
+from test_desk_browser import violations
 from werkzeug.serving import make_server
 
 from forms_service.db import db
@@ -28,23 +28,13 @@ def desk_page(chromium, tmp_path, ebook_source):
     thread.start()
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(origin + "/admin/login")
-    page.fill("#email", STAFF)
-    page.fill("#password", PASSWORD)
-    page.click("form.desk-login button[type=submit]")
-    page.wait_for_url("**/admin/overview")
+    browser_log_in(page, origin)
     yield origin, page, app
     context.close()
     server.shutdown()
     thread.join(5)
     with app.app_context():
         db.engine.dispose()
-
-
-def violations(page):
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
-            for v in results.response["violations"]]
 
 
 @pytest.mark.parametrize("lang, flash, email_error", [
