@@ -67,6 +67,8 @@ class OutboxMessage(db.Model):
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
     # Booking mails (forms_service/booking) point at their booking instead of a lead.
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    # The step of the booking's history the mail tells about (booking_events.id).
+    booking_event_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(12))
     # pending/sending/sent/failed

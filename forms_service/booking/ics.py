@@ -1,4 +1,5 @@
-"""Calendar invites (iCalendar, RFC 5545): REQUEST for a booking, CANCEL when it is withdrawn."""
+"""Calendar invites (iCalendar, RFC 5545/5546): REQUEST for a booking and for each move (same
+UID, higher SEQUENCE), CANCEL when it is withdrawn."""
 
 from datetime import UTC, datetime
 
@@ -11,7 +12,7 @@ def invite(booking, *, method, sequence, organizer, summary, description):
     """Return the .ics bytes for booking; organizer is (name, e-mail).
 
     Times are written in UTC, so every calendar shows them in its own zone.
-    A CANCEL keeps the UID and carries a higher SEQUENCE than the REQUEST.
+    A move or a CANCEL keeps the UID and carries a higher SEQUENCE than the REQUEST before.
     """
     calendar = Calendar()
     calendar.add("prodid", "-//Normkraft//Booking//EN")

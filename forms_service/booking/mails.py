@@ -1,8 +1,13 @@
-"""The booking mails, built by the outbox worker from the stored booking.
+"""The booking mails, built by the outbox worker from the stored booking and its history.
 
-Kinds: booking_request / booking_cancel go to the visitor in their language with an
-.ics invite; booking_sales_new / booking_sales_cancel go to FORMS_SALES_EMAIL.
+Kinds: booking_request / booking_moved / booking_cancel go to the visitor in their language
+with an .ics invite (REQUEST, REQUEST with a higher SEQUENCE, CANCEL; one UID throughout);
+booking_sales_new / booking_sales_moved / booking_sales_cancel go to FORMS_SALES_EMAIL.
+Each mail describes the step of the history it was queued with (outbox.booking_event_id),
+so a mail sent after a later change still tells its own step.
 """
+
+from types import SimpleNamespace
 
 from flask import current_app, render_template, url_for
 
@@ -12,22 +17,59 @@ from ..mailer import new_mail, send
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
 from .ics import invite
-from .models import Booking
+from .models import STAFF, Booking, BookingEvent
 from .tokens import manage_token
+
+VISITOR_KINDS = ("booking_request", "booking_moved", "booking_cancel")
+SALES_KINDS = ("booking_sales_new", "booking_sales_moved", "booking_sales_cancel")
+VISITOR_SUBJECTS = {
+    "booking_request": "Your meeting with Normkraft is booked",
+    "booking_moved": "Your meeting with Normkraft has been moved",
+    "booking_cancel": "Your meeting with Normkraft is cancelled",
+}
+SALES_SUBJECTS = {
+    "booking_sales_new": "New meeting booked: %(company)s",
+    "booking_sales_moved": "Meeting moved: %(company)s",
+    "booking_sales_cancel": "Meeting cancelled: %(company)s",
+}
+
+
+def _step(message):
+    """(booking as of the message's step, the step or None for mails queued before 0012)."""
+    booking = db.session.get(Booking, message.booking_id)
+    event = (db.session.get(BookingEvent, message.booking_event_id)
+             if message.booking_event_id else None)
+    if event is None:
+        return booking, None
+    # The meeting as it stood after this step: a later move must not change this mail.
+    view = SimpleNamespace(**{c.key: getattr(booking, c.key)
+                              for c in Booking.__table__.columns})
+    view.consultant, view.starts_at, view.ends_at = event.consultant, event.starts_at, event.ends_at
+    view.sequence = event.sequence
+    view.topic_list = booking.topic_list
+    return view, event
+
+
+def _span(start, end, language, booking):
+    """The meeting's time in the visitor's zone, and in the home zone when that differs."""
+    start, end = as_utc(start), as_utc(end)
+    zone = zone_or_home(booking.time_zone)
+    home = zone_or_home(HOME_ZONE)
+    return (when(start, end, language, zone),
+            when(start, end, language, home) if zone.key != home.key else None)
 
 
 def _context(booking, language):
     availability = current_app.extensions["booking_availability"]
     consultant = availability.consultant(booking.consultant)
-    start, end = as_utc(booking.starts_at), as_utc(booking.ends_at)
-    zone = zone_or_home(booking.time_zone)
-    home = zone_or_home(HOME_ZONE)
+    now, now_home = _span(booking.starts_at, booking.ends_at, language, booking)
     return {
         "booking": booking,
         "language": language,
         "consultant_name": consultant.name if consultant else booking.consultant,
-        "when": when(start, end, language, zone),
-        "when_home": when(start, end, language, home) if zone.key != home.key else None,
+        "when": now,
+        "when_home": now_home,
+        "moved_from": None,
         "topics": topic_labels(booking.topic_list, language),
         "support_email": current_app.config["SUPPORT_EMAIL"],
         "_": lambda msgid, **kw: translate(msgid, language, **kw),
@@ -41,44 +83,52 @@ def _organizer(booking):
     return "Normkraft", current_app.config["SALES_EMAIL"]
 
 
+def _step_context(booking, event, language):
+    """The context of a mail about event: moved_from for a move, who acted for sales."""
+    context = _context(booking, language)
+    if event is not None and event.from_starts_at is not None:
+        context["moved_from"], context["moved_from_home"] = _span(
+            event.from_starts_at, event.from_ends_at, language, booking)
+    context["by_staff"] = event.staff_email if event is not None and event.by == STAFF else None
+    context["via"] = event.via if event is not None else None
+    return context
+
+
 def visitor_mail(message):
-    """The confirmation (or cancellation) for the visitor, with the .ics invite."""
-    booking = db.session.get(Booking, message.booking_id)
+    """The confirmation, the move or the cancellation for the visitor, with the .ics invite."""
+    booking, event = _step(message)
     language = message.language
     cancel = message.kind == "booking_cancel"
-    context = _context(booking, language)
+    context = _step_context(booking, event, language)
     context["cancelled"] = cancel
     context["link"] = None if cancel else url_for(
         "booking.manage", token=manage_token(booking), _external=True)
-    if cancel:
-        subject = translate("Your meeting with Normkraft is cancelled", language)
-    else:
-        subject = translate("Your meeting with Normkraft is booked", language)
-    msg = new_mail(booking.email, subject, current_app.config["SALES_EMAIL"])
+    msg = new_mail(booking.email, translate(VISITOR_SUBJECTS[message.kind], language),
+                   current_app.config["SALES_EMAIL"])
     msg.set_content(render_template("booking/mail_visitor.txt", **context))
     msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
     method = "CANCEL" if cancel else "REQUEST"
-    ics = invite(booking, method=method, sequence=max(booking.sequence, 1) if cancel else 0,
-                 organizer=_organizer(booking),
+    # RFC 5546: one UID for the meeting's life; each change carries a higher SEQUENCE, so a
+    # calendar updates (or removes) the event it has instead of adding another.
+    sequence = booking.sequence if event is not None else (
+        max(booking.sequence, 1) if cancel else 0)
+    ics = invite(booking, method=method, sequence=sequence, organizer=_organizer(booking),
                  summary=translate("Meeting with Normkraft", language),
                  description=render_template("booking/invite.txt", **context))
+    # charset: the invite holds names and words outside ASCII ("Möte", "Björn").
     msg.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
-                       params={"method": method})
+                       params={"method": method, "charset": "utf-8"})
     return msg
 
 
 def sales_mail(message):
     """The notification to sales with every detail the visitor gave."""
-    booking = db.session.get(Booking, message.booking_id)
+    booking, event = _step(message)
     language = message.language
-    cancel = message.kind == "booking_sales_cancel"
-    context = _context(booking, language)
-    context["cancelled"] = cancel
+    context = _step_context(booking, event, language)
+    context["cancelled"] = message.kind == "booking_sales_cancel"
     company = " ".join(booking.company.split())  # one header line
-    if cancel:
-        subject = translate("Meeting cancelled: %(company)s", language, company=company)
-    else:
-        subject = translate("New meeting booked: %(company)s", language, company=company)
+    subject = translate(SALES_SUBJECTS[message.kind], language, company=company)
     msg = new_mail(current_app.config["SALES_EMAIL"], subject, booking.email)
     msg.set_content(render_template("booking/mail_sales.txt", **context))
     return msg
@@ -89,9 +139,4 @@ def deliver(message):
     send(BUILDERS[message.kind](message))
 
 
-BUILDERS = {
-    "booking_request": visitor_mail,
-    "booking_cancel": visitor_mail,
-    "booking_sales_new": sales_mail,
-    "booking_sales_cancel": sales_mail,
-}
+BUILDERS = {**dict.fromkeys(VISITOR_KINDS, visitor_mail), **dict.fromkeys(SALES_KINDS, sales_mail)}

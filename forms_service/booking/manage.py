@@ -11,13 +11,12 @@ from ..guard import csrf_ok, same_origin
 from ..i18n import pick_language, translate
 from ..limits import limiter, per_ip
 from ..responses import failure
-from ..site_urls import UTM_KEYS
 from .blueprint import availability, bp, now
 from .display import as_utc, when, zone_name, zone_or_home
 from .forms import CancelForm, MoveForm
 from .messages import CHANGED, TAKEN, problem_message
 from .models import CONFIRMED, Booking
-from .reserve import BookingChanged, SlotProblem, SlotTaken, cancel, has_started, reserve
+from .reserve import BookingChanged, SlotProblem, SlotTaken, cancel, has_started, move
 from .tokens import read_manage_token
 from .views import requested_day, slot_page
 
@@ -90,7 +89,7 @@ def cancel_booking(token):
 @bp.post("/manage/<token>/move")
 @limiter.limit(per_ip)
 def move_booking(token):
-    """Book the new time and cancel the old one in one transaction."""
+    """Move the meeting to the new time: the same meeting (UID), rescheduled in place."""
     booking, problem = _booking_from(token)
     if problem:
         return problem
@@ -108,12 +107,8 @@ def move_booking(token):
         return _page(booking, token, 422, translate(
             "You did not pick a new time. Pick one in the list below and press the button "
             "again."), form)
-    # The new time is the same meeting: it keeps the visitor's details and its source.
-    details = {name: getattr(booking, name) for name in (
-        "name", "email", "company", "phone", "topics", "message", "language", "time_zone",
-        "consent_text", "page_url", "referrer", *UTM_KEYS, "bot_signals")}
     try:
-        reserve(availability(), form.start_utc, details, now(), replace=booking)
+        move(availability(), booking, form.start_utc, now())
     except SlotProblem as exc:
         return _page(booking, token, 422, problem_message(exc.code, availability()), form)
     except SlotTaken:
@@ -125,7 +120,7 @@ def move_booking(token):
 
 @bp.get("/moved")
 def moved():
-    """After a reschedule: the new invitation is on its way."""
+    """After a reschedule: the updated invitation is on its way."""
     g.lang = pick_language(request.args.get("lang"))
     return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
                            message=translate("Your meeting has been moved. The new invitation "

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db
@@ -47,10 +47,43 @@ class Booking(SourceColumns, db.Model):
     consent_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
-    # Who cancelled: "visitor" (the manage link) or "staff" (the desk); None when moved.
+    # Who cancelled: "visitor" (the manage link) or "staff" (the desk).
     cancelled_by: Mapped[str | None] = mapped_column(String(12))
+    # Rows moved before migration 0012 were cancelled and replaced by a new row; a move
+    # now changes the booking in place (same UID, SEQUENCE + 1) and adds a BookingEvent.
     replaced_by: Mapped[int | None]
 
     @property
     def topic_list(self):
         return [t for t in self.topics.split(",") if t]
+
+
+# What happened to a booking (BookingEvent.kind), and who did it (BookingEvent.by).
+BOOKED, MOVED = "booked", "moved"
+VISITOR, STAFF = "visitor", "staff"
+
+
+class BookingEvent(db.Model):
+    """One step in a booking's history: booked, moved (from -> to) or cancelled.
+
+    Each row keeps the meeting as it stood after the step (time, consultant, SEQUENCE), so
+    the mails queued with it describe that step even when a later one has changed the row.
+    """
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # booked / moved / cancelled
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by: Mapped[str] = mapped_column(String(12))  # visitor / staff
+    staff_email: Mapped[str | None] = mapped_column(String(254))
+    # How a booking came in: "web" (the booking form) or "phone" (staff booking for a caller).
+    via: Mapped[str | None] = mapped_column(String(12))
+    consultant: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    sequence: Mapped[int] = mapped_column(default=0)
+    from_consultant: Mapped[str | None] = mapped_column(String(40))
+    from_starts_at: Mapped[datetime | None]
+    from_ends_at: Mapped[datetime | None]

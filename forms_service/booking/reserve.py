@@ -1,4 +1,6 @@
-"""Reserve and cancel meetings: re-validate the slot, pick a consultant, let the database decide.
+"""Book, move and cancel meetings: re-validate the slot, pick a consultant, let the database
+decide. reserve(), move() and cancel() are the only ways a booking is created or changed;
+each records the step in the booking's history and queues its mails in one transaction.
 
 The check in Python keeps answers friendly; the database constraint (migration 0002)
 is what makes a double booking impossible when two visitors race for one slot.
@@ -15,7 +17,7 @@ from ..db import db
 from ..models import OutboxMessage, utcnow
 from ..outbox import wake_worker
 from .calendars import busy_now, calendar_busy
-from .models import CANCELLED, CONFIRMED, Booking
+from .models import BOOKED, CANCELLED, CONFIRMED, MOVED, STAFF, VISITOR, Booking, BookingEvent
 
 
 class SlotProblem(Exception):
@@ -87,36 +89,44 @@ def _lock(key):
                            {"k": "booking:" + key})
 
 
-def reserve(availability, start, details, now, replace=None):
-    """Book start for the visitor in details; return the Booking (committed).
+def _place(availability, start, now, write, moving=None, only=None):
+    """Find a consultant free at start and call write(key) under their lock; commit.
 
-    replace: a confirmed Booking to cancel in the same transaction (a reschedule).
-    Raises SlotProblem, SlotTaken, or BookingChanged when replace is no longer confirmed.
+    moving: the confirmed Booking being moved (its own time does not count as taken, and
+    its consultant keeps it when free). only: the one consultant to book, or None for any.
+    Returns what write returned.
+    Raises SlotProblem, SlotTaken, or BookingChanged from write.
     """
     problem = availability.problem(start, now)
     if problem:
         raise SlotProblem(problem)
     grid = availability.grid(start.astimezone(availability.zone).date())
+    exclude = moving.id if moving is not None else None
     tried = set()
     while True:
-        exclude = replace.id if replace is not None else None
         taken = busy(start - availability.meeting - availability.buffer,
                      start + availability.meeting + availability.buffer, exclude)
-        free = [k for k in grid[start]
-                if k not in tried and availability.is_free(k, start, taken)]
+        free = [k for k in grid[start] if k not in tried and (only is None or k == only)
+                and availability.is_free(k, start, taken)]
         if not free:
             db.session.rollback()
             raise SlotTaken()
-        key = _round_robin(availability, free)
+        key = (moving.consultant if moving is not None and moving.consultant in free
+               else _round_robin(availability, free))
         tried.add(key)
         # The last line of defence: the consultant's calendar, read now, not from the cache.
         if not availability.is_free(key, start, {key: busy_now(
                 availability, key, start, start + availability.meeting + availability.buffer)}):
             continue
         try:
-            booking = _insert(availability, key, start, details, replace)
+            _lock(key)
+            if not availability.is_free(key, start, busy(
+                    start - availability.meeting - availability.buffer,
+                    start + availability.meeting + availability.buffer, exclude)):
+                raise _LostRace()
+            result = write(key)
         except (IntegrityError, _LostRace):
-            # Another visitor got this consultant first; try the next one free then.
+            # Another booking got this consultant first; try the next one free then.
             db.session.rollback()
             continue
         except BookingChanged:
@@ -124,69 +134,114 @@ def reserve(availability, start, details, now, replace=None):
             raise
         else:
             wake_worker()
-            return booking
+            return result
 
 
-def _insert(availability, key, start, details, replace):
-    _lock(key)
-    if not availability.is_free(key, start, busy(
-            start - availability.meeting - availability.buffer,
-            start + availability.meeting + availability.buffer,
-            replace.id if replace is not None else None)):
-        raise _LostRace()
-    now = utcnow()
-    # The conditional UPDATE is the check: a concurrent cancel or move of the same booking
-    # holds the row (PostgreSQL) or the database (SQLite) until it commits, and then this
-    # one matches nothing, so one booking never turns into two meetings.
-    if replace is not None and not _cancel_row(replace.id, now):
+def _times(availability, start):
+    return {"starts_at": naive(start), "ends_at": naive(start + availability.meeting),
+            "blocked_until": naive(start + availability.meeting + availability.buffer)}
+
+
+def reserve(availability, start, details, now, by=VISITOR, staff_email=None, via="web",
+            only=None):
+    """Book start for the visitor in details; return the Booking (committed).
+
+    by/staff_email/via: who booked, and how ("web", or "phone" when staff book for a caller);
+    only: the consultant to book (staff may choose), else any free one.
+    Raises SlotProblem or SlotTaken.
+    """
+
+    def write(key):
+        at = utcnow()
+        booking = Booking(
+            uid=f"{uuid.uuid4()}@normkraft.se", consultant=key, **_times(availability, start),
+            status=CONFIRMED, sequence=0, created_at=at,
+            consent_version=current_app.config["CONSENT_VERSION"], **details)
+        db.session.add(booking)
+        db.session.flush()
+        event = _record(booking, BOOKED, at, by, staff_email, via=via)
+        _queue(booking, event, "booking_request", "booking_sales_new", at)
+        db.session.commit()
+        return booking
+
+    return _place(availability, start, now, write, only=only)
+
+
+def move(availability, booking, start, now, by=VISITOR, staff_email=None):
+    """Reschedule booking to start in place: same UID, SEQUENCE + 1, REQUEST mails.
+
+    The new time is taken in the same transaction that frees the old one. Raises
+    SlotProblem, SlotTaken, or BookingChanged when booking was cancelled or moved
+    meanwhile (it must still have the status and SEQUENCE it was loaded with).
+    """
+    before = {"from_consultant": booking.consultant, "from_starts_at": booking.starts_at,
+              "from_ends_at": booking.ends_at}
+    seen = booking.sequence
+
+    def write(key):
+        at = utcnow()
+        # The conditional UPDATE is the check: a concurrent cancel or move of the same
+        # booking holds the row (PostgreSQL) or the database (SQLite) until it commits, and
+        # then this one matches nothing, so one booking never turns into two meetings.
+        changed = db.session.execute(
+            update(Booking).where(Booking.id == booking.id, Booking.status == CONFIRMED,
+                                  Booking.sequence == seen)
+            .values(consultant=key, sequence=seen + 1, **_times(availability, start))
+            .execution_options(synchronize_session=False)).rowcount
+        if not changed:
+            raise BookingChanged()
+        db.session.refresh(booking)
+        event = _record(booking, MOVED, at, by, staff_email, **before)
+        _queue(booking, event, "booking_moved", "booking_sales_moved", at)
+        db.session.commit()
+        return booking
+
+    if booking.status != CONFIRMED:
         raise BookingChanged()
-    booking = Booking(
-        uid=f"{uuid.uuid4()}@normkraft.se", consultant=key, starts_at=naive(start),
-        ends_at=naive(start + availability.meeting),
-        blocked_until=naive(start + availability.meeting + availability.buffer),
-        status=CONFIRMED, sequence=0, created_at=now,
-        consent_version=current_app.config["CONSENT_VERSION"], **details)
-    db.session.add(booking)
-    db.session.flush()
-    if replace is not None:
-        db.session.execute(update(Booking).where(Booking.id == replace.id)
-                           .values(replaced_by=booking.id))
-        _queue(replace.id, replace.language, "booking_cancel", "booking_sales_cancel", now)
-    _queue(booking.id, booking.language, "booking_request", "booking_sales_new", now)
-    db.session.commit()
-    return booking
+    return _place(availability, start, now, write, moving=booking)
 
 
-def _cancel_row(booking_id, now, by=None):
-    return db.session.execute(
-        update(Booking).where(Booking.id == booking_id, Booking.status == CONFIRMED)
-        .values(status=CANCELLED, cancelled_at=now, cancelled_by=by,
+def cancel(booking, by=VISITOR, staff_email=None):
+    """Cancel booking, free its slot and queue the CANCEL mails; False if changed meanwhile.
+
+    by is who cancelled: "visitor" (the manage link) or "staff" (the sales desk). Only the
+    booking as it was loaded is cancelled: not one moved or cancelled since.
+    """
+    at = utcnow()
+    changed = db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.status == CONFIRMED,
+                              Booking.sequence == booking.sequence)
+        .values(status=CANCELLED, cancelled_at=at, cancelled_by=by,
                 sequence=Booking.sequence + 1)
         .execution_options(synchronize_session=False)).rowcount
-
-
-def _queue(booking_id, language, visitor_kind, sales_kind, now):
-    sales_language = current_app.config["DEFAULT_LANGUAGE"]
-    for kind, lang in ((visitor_kind, language), (sales_kind, sales_language)):
-        db.session.add(OutboxMessage(booking_id=booking_id, kind=kind, language=lang,
-                                     next_attempt_at=now, created_at=now))
-
-
-def cancel(booking, by="visitor"):
-    """Cancel booking, free its slot and queue the CANCEL mails; False if already cancelled.
-
-    by is who cancelled: "visitor" (the manage link) or "staff" (the sales desk).
-    """
-    now = utcnow()
-    if not _cancel_row(booking.id, now, by):
+    if not changed:
         db.session.rollback()
         return False
-    _queue(booking.id, booking.language, "booking_cancel", "booking_sales_cancel", now)
+    db.session.refresh(booking)
+    event = _record(booking, CANCELLED, at, by, staff_email)
+    _queue(booking, event, "booking_cancel", "booking_sales_cancel", at)
     db.session.commit()
     wake_worker()
     return True
 
 
+def _record(booking, kind, at, by, staff_email, **fields):
+    event = BookingEvent(booking_id=booking.id, kind=kind, at=at, by=by,
+                         staff_email=staff_email if by == STAFF else None,
+                         consultant=booking.consultant, starts_at=booking.starts_at,
+                         ends_at=booking.ends_at, sequence=booking.sequence, **fields)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _queue(booking, event, visitor_kind, sales_kind, at):
+    sales_language = current_app.config["DEFAULT_LANGUAGE"]
+    for kind, lang in ((visitor_kind, booking.language), (sales_kind, sales_language)):
+        db.session.add(OutboxMessage(booking_id=booking.id, booking_event_id=event.id,
+                                     kind=kind, language=lang, next_attempt_at=at,
+                                     created_at=at))
+
+
 def has_started(booking, now):
     return booking.starts_at.replace(tzinfo=UTC) <= now
-

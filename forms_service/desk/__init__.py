@@ -5,6 +5,7 @@ from flask import Blueprint
 from . import (
     auth,
     bookings,
+    calls,
     deliveries,
     errors,
     export,
@@ -17,7 +18,7 @@ from . import (
 from .calendars import bp as calendars_bp
 
 bp = Blueprint("desk", __name__, url_prefix="/admin", static_folder="static")
-for _feature in (auth, overview, leads, bookings, export, deliveries, privacy_views):
+for _feature in (auth, overview, leads, bookings, calls, export, deliveries, privacy_views):
     bp.register_blueprint(_feature.bp)
 bp.register_blueprint(calendars_bp)
 gate.protect(bp)

@@ -1,9 +1,10 @@
-"""The desk's forms: login, list filters, booking follow-up, privacy requests."""
+"""The desk's forms: login, list filters, booking follow-up and changes, privacy requests."""
 
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -11,8 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..booking.forms import COMPANY_MAX, StartTime, ValidPhone
+from ..fields import ContactFields, squash
 from ..i18n import lazy
-from ..validators import EMAIL_MAX, ServiceForm, ValidEmail
+from ..validators import EMAIL_MAX, ServiceForm, ValidEmail, clip
 from .models import FOLLOW_UP_STATUSES
 
 NOTES_MAX = 5000
@@ -69,3 +72,36 @@ class PersonForm(ServiceForm):
 class EraseForm(PersonForm):
     confirm = BooleanField(validators=[
         DataRequired(lazy("Please confirm that everything about this person is erased."))])
+
+
+class StaffMoveForm(ServiceForm):
+    """Move a booking to another time; sequence is the version of the booking staff saw."""
+
+    start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
+                        filters=[clip(64)])
+    sequence = IntegerField(validators=[Optional()])
+    start_utc = None
+
+
+class StaffCancelForm(ServiceForm):
+    sequence = IntegerField(validators=[Optional()])
+
+
+class CallerForm(ContactFields, ServiceForm):
+    """A meeting booked by staff for someone who phoned."""
+
+    phone = StringField(validators=[
+        Optional(),
+        Length(max=40, message=lazy("Please use at most %(max)d characters.")),
+        ValidPhone(),
+    ], filters=[lambda v: v.strip() if v else v])
+    company = StringField(validators=[
+        Length(max=COMPANY_MAX, message=lazy("Please use at most %(max)d characters.")),
+    ], filters=[squash])
+    language = SelectField(validate_choice=False)
+    consultant = SelectField(validate_choice=False, default="")
+    start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
+                        filters=[clip(64)])
+    agreed = BooleanField(validators=[DataRequired(lazy(
+        "Please confirm that the caller agreed that we store these details."))])
+    start_utc = None

@@ -1,14 +1,16 @@
 """One status for a meeting, from the calendar and the outcome sales recorded.
 
 booked -> moved -> held / no-show -> won / lost, or cancelled by the visitor or by staff.
-A move cancels the old time and books a new one: the old row is "replaced" and the new one
-"moved". The stage is computed (in SQL for filters, counts and lists), never stored twice.
+A move reschedules the booking in place and records a "moved" step in its history
+(booking_events). Moves made before migration 0012 cancelled the old row ("replaced") and
+booked a new one; those still count as "moved". The stage is computed (in SQL for filters,
+counts and lists), never stored twice.
 """
 
 from sqlalchemy import and_, case, exists
 from sqlalchemy.orm import aliased
 
-from ..booking.models import CANCELLED, Booking
+from ..booking.models import CANCELLED, MOVED, Booking, BookingEvent
 from ..i18n import translate
 from .models import OUTCOMES, FollowUp
 
@@ -34,6 +36,8 @@ def stage_column():
         (and_(Booking.status == CANCELLED, Booking.cancelled_by == "staff"), "cancelled-staff"),
         (Booking.status == CANCELLED, "cancelled-visitor"),
         (FollowUp.status.in_(OUTCOMES), FollowUp.status),
+        (exists().where(BookingEvent.booking_id == Booking.id, BookingEvent.kind == MOVED),
+         "moved"),
         (exists().where(earlier.replaced_by == Booking.id), "moved"),
         else_="booked",
     )

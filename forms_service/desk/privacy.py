@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, inspect, or_, select
 
-from ..booking.models import Booking
+from ..booking.models import Booking, BookingEvent
 from ..db import db
 from ..models import Consent, Lead, OutboxMessage, utcnow
 from .models import Erasure, FollowUp, WebhookDelivery
@@ -43,6 +43,7 @@ def _erase(lead_ids, booking_ids):
     session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(message_ids)))
     session.execute(delete(Consent).where(Consent.lead_id.in_(lead_ids)))
     session.execute(delete(FollowUp).where(FollowUp.booking_id.in_(booking_ids)))
+    session.execute(delete(BookingEvent).where(BookingEvent.booking_id.in_(booking_ids)))
     session.execute(delete(Booking).where(Booking.id.in_(booking_ids)))
     session.execute(delete(Lead).where(Lead.id.in_(lead_ids)))
     return {"leads": len(lead_ids), "bookings": len(booking_ids), "messages": len(message_ids)}

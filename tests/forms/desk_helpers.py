@@ -84,3 +84,12 @@ def add_deliveries(app, statuses, url="http://crm.example/hook/{number}"):
             db.session.add(WebhookDelivery(outbox_id=message.id, event="lead.created",
                                            url=url.format(number=number), body="{}"))
         db.session.commit()
+
+
+def browser_log_in(page, origin):
+    """Log a Playwright page in to the desk at origin as STAFF; it lands on the overview."""
+    page.goto(origin + "/admin/login")
+    page.fill("#email", STAFF)
+    page.fill("#password", PASSWORD)
+    page.click("form.desk-login button[type=submit]")
+    page.wait_for_url("**/admin/overview")

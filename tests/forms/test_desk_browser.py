@@ -6,7 +6,7 @@ import threading
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from desk_demo import seed_demo
-from desk_helpers import PASSWORD, STAFF, add_staff
+from desk_helpers import add_staff, browser_log_in
 from forms_helpers import make_app
 from werkzeug.serving import make_server
 
@@ -39,11 +39,7 @@ def desk_page(chromium, desk_site):
     origin, _app = desk_site
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(origin + "/admin/login")
-    page.fill("#email", STAFF)
-    page.fill("#password", PASSWORD)
-    page.click("form.desk-login button[type=submit]")
-    page.wait_for_url("**/admin/overview")
+    browser_log_in(page, origin)
     yield origin, page
     context.close()
 
