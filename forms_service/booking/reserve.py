@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db
 from ..models import OutboxMessage, utcnow
 from ..outbox import wake_worker
-from .calendars import busy_now, calendar_busy
+from .calendars import busy_now, calendar_busy, writeback
 from .models import CANCELLED, CONFIRMED, Booking
 
 
@@ -152,7 +152,9 @@ def _insert(availability, key, start, details, replace):
         db.session.execute(update(Booking).where(Booking.id == replace.id)
                            .values(replaced_by=booking.id))
         _queue(replace.id, replace.language, "booking_cancel", "booking_sales_cancel", now)
+        writeback.schedule(replace, "move")
     _queue(booking.id, booking.language, "booking_request", "booking_sales_new", now)
+    writeback.schedule(booking, "book" if replace is None else "move")
     db.session.commit()
     return booking
 
@@ -182,6 +184,7 @@ def cancel(booking, by="visitor"):
         db.session.rollback()
         return False
     _queue(booking.id, booking.language, "booking_cancel", "booking_sales_cancel", now)
+    writeback.schedule(booking, "cancel")
     db.session.commit()
     wake_worker()
     return True
