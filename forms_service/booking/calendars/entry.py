@@ -8,7 +8,7 @@ and which company, the standards asked about, and the desk page with the rest (b
 the desk's login). The e-mail address, phone number and message stay on the desk.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
 from icalendar import Calendar, Event
@@ -20,6 +20,7 @@ PRODID = "-//Normkraft//Booking//EN"
 # Marks our own events: a calendar's busy times skip them (the bookings table already
 # blocks those slots, and a cancelled booking must free its slot before the copy is gone).
 MARK = "X-NORMKRAFT-BOOKING"
+REFRESH = timedelta(minutes=15)
 
 
 def language():
@@ -63,7 +64,7 @@ def calendar_of(events, name=None):
     if name is not None:
         calendar.add("x-wr-calname", name)
         # How often subscribers should fetch the feed again (RFC 7986, and Outlook's name).
-        calendar.add("refresh-interval", "PT15M", parameters={"VALUE": "DURATION"})
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT15M")
     for event in events:
         calendar.add_component(event)

@@ -1,9 +1,8 @@
 """GET /calendar/<token>.ics: a consultant's private feed of booked meetings."""
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, abort, current_app
 
+from ..blueprint import now
 from .entry import language
 from .feeds import feed_body, owner
 
@@ -17,7 +16,7 @@ def feed(token):
     person = current_app.extensions["booking_availability"].consultant(key) if key else None
     if person is None:
         abort(404)  # revoked, rotated, forged, or a consultant no longer in the file
-    body = feed_body(person, language(), datetime.now(UTC))
+    body = feed_body(person, language(), now())
     return body, 200, {
         "Content-Type": "text/calendar; charset=utf-8",
         # Calendar apps fetch it again on their own schedule; no proxy may keep a copy.
