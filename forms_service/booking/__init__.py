@@ -45,6 +45,8 @@ def init_app(app):
     for kind in writeback.KINDS:
         register_kind(kind, writeback.deliver, lane=writeback.LANE,
                       destination=writeback.destination)
+    register_kind(writeback.ERASE_KIND, writeback.deliver_erase, lane=writeback.LANE,
+                  destination=writeback.destination)
     app.register_blueprint(bp)
     app.register_blueprint(feed_view.bp)
     app.cli.add_command(cli.calendars_cli)

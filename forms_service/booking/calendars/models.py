@@ -31,13 +31,16 @@ class CalendarCopy(db.Model):
     """Where a booking was last written in a consultant's CalDAV calendar (migration 0010).
 
     Kept so that a booking that changes consultant, or is cancelled, is removed from the
-    calendar it was written to, whatever the availability file says now.
+    calendar it was written to, whatever the availability file says now. booking_id is
+    None once the booking was erased on request: the copy is then deleted by a sweep.
     """
 
     __tablename__ = "calendar_copies"
 
-    booking_id: Mapped[int] = mapped_column(
-        ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL"),
+        unique=True)  # uq_calendar_copies_booking_id in migration 0010
     consultant: Mapped[str] = mapped_column(String(40))
     href: Mapped[str] = mapped_column(String(2000))
     sequence: Mapped[int]

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # What changed; each is its own outbox kind, so the queue shows why a write was made.
 ACTIONS = ("book", "cancel", "move")
 KINDS = tuple(f"calendar_{action}" for action in ACTIONS)
+ERASE_KIND = "calendar_erase"
 LANE = "webhook"
 
 
@@ -55,18 +56,49 @@ def schedule(booking, action):
     """
     if action not in ACTIONS:
         raise ValueError(f"calendar writeback: unknown action {action!r}")
-    if _caldav(booking.consultant) is None and db.session.get(
-            CalendarCopy, booking.id) is None:
+    if _caldav(booking.consultant) is None and _copy_of(booking.id) is None:
         return
     now = utcnow()
     db.session.add(OutboxMessage(booking_id=booking.id, kind=f"calendar_{action}",
                                  language=language(), next_attempt_at=now, created_at=now))
 
 
+def erased(booking_ids):
+    """Before bookings are erased on request: queue the deletion of their calendar copies.
+
+    Call in the erasing transaction. The copies lose their booking and are deleted from
+    the calendars by a calendar_erase message, which needs no booking.
+    """
+    copies = db.session.scalars(select(CalendarCopy).where(
+        CalendarCopy.booking_id.in_(booking_ids))).all()
+    for copy in copies:
+        copy.booking_id = None
+    if copies:
+        now = utcnow()
+        db.session.add(OutboxMessage(kind=ERASE_KIND, language=language(),
+                                     next_attempt_at=now, created_at=now))
+
+
+def _copy_of(booking_id):
+    return db.session.scalar(select(CalendarCopy).where(CalendarCopy.booking_id == booking_id))
+
+
 def destination(message):
     """One circuit breaker per consultant's calendar ("calendar:<key>")."""
+    if message.booking_id is None:
+        return "calendar:erased"
     key = db.session.scalar(select(Booking.consultant).where(Booking.id == message.booking_id))
     return f"calendar:{key}"
+
+
+def deliver_erase(message):
+    """Delete the copies of erased bookings from the calendars; raise to be retried."""
+    orphans = db.session.scalars(select(CalendarCopy).where(CalendarCopy.booking_id.is_(None))
+                                 .order_by(CalendarCopy.id)).all()
+    for copy in orphans:
+        _delete(_caldav(copy.consultant), copy.href)
+        db.session.delete(copy)
+        db.session.commit()
 
 
 def _state(booking):
@@ -92,7 +124,7 @@ def deliver(message):
 
 
 def _sync(booking):
-    copy = db.session.get(CalendarCopy, booking.id)
+    copy = _copy_of(booking.id)
     live = booking.status == CONFIRMED and booking.replaced_by is None
     target = _caldav(booking.consultant) if live else None
     if copy is not None and (target is None or copy.consultant != booking.consultant):

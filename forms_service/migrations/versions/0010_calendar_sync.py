@@ -15,13 +15,15 @@ depends_on = None
 
 def upgrade():
     op.create_table('calendar_copies',
-    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=True),
     sa.Column('consultant', sa.String(length=40), nullable=False),
     sa.Column('href', sa.String(length=2000), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('written_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('booking_id')
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('booking_id', name='uq_calendar_copies_booking_id')
     )
     op.create_table('calendar_feeds',
     sa.Column('consultant', sa.String(length=40), nullable=False),
