@@ -127,7 +127,9 @@ def _sync(booking):
     copy = _copy_of(booking.id)
     live = booking.status == CONFIRMED and booking.replaced_by is None
     target = _caldav(booking.consultant) if live else None
-    if copy is not None and (target is None or copy.consultant != booking.consultant):
+    href = _href(target, booking) if target is not None else None
+    if copy is not None and copy.href != href:
+        # Cancelled, or now in another calendar (another consultant, or the file changed).
         _delete(_caldav(copy.consultant), copy.href)
         db.session.delete(copy)
         db.session.flush()
@@ -140,7 +142,6 @@ def _sync(booking):
             _delete(source, _href(source, booking))
     if target is None:
         return
-    href = _href(target, booking)
     _put(target, href, calendar_of([booking_event(booking, language())]))
     if copy is None:
         copy = CalendarCopy(booking_id=booking.id, consultant=booking.consultant)
