@@ -41,13 +41,14 @@ def radicale(tmp_path_factory):
 
 @pytest.fixture
 def make(tmp_path, ebook_source, monkeypatch):
-    """make(calendar url, **config): an app whose consultant Alva writes to that calendar."""
+    """make(calendar url, extra, **config): Alva writes to that calendar; extra consultants."""
     monkeypatch.setenv(PASSWORD_ENV, RADICALE_PASSWORD)
     apps = []
 
-    def build(url, **overrides):
+    def build(url, extra="", **overrides):
         text = ONE_CONSULTANT + (f'[consultants.calendar]\ncaldav_url = "{url}"\n'
-                                 f'user = "{RADICALE_USER}"\npassword_env = "{PASSWORD_ENV}"\n')
+                                 f'user = "{RADICALE_USER}"\npassword_env = "{PASSWORD_ENV}"\n'
+                                 ) + extra
         config = {"BOOKING_CLOCK": lambda: SPRING_NOW, "CALENDAR_TIMEOUT": 2.0, **overrides}
         apps.append(booking_app(tmp_path, ebook_source, availability=text, **config))
         return apps[-1]
@@ -342,3 +343,30 @@ def test_erasing_a_person_deletes_their_event_from_the_calendar(make, radicale, 
     with app.app_context():
         assert [c.booking_id for c in db.session.scalars(select(CalendarCopy))] == [
             bookings(app)[0].id]
+
+
+def test_a_meeting_that_changes_consultant_leaves_the_first_calendar(make, radicale):
+    alva_url = radicale.put_calendar("alva", calendar())
+    bo_url = radicale.put_calendar("bo", calendar())
+    bo = (f'[[consultants]]\nkey = "bo"\nname = "Bo Ek"\nemail = "bo@normkraft.se"\n'
+          f'[consultants.hours]\nmon = ["09:00-12:00"]\n[consultants.calendar]\n'
+          f'caldav_url = "{bo_url}"\nuser = "{RADICALE_USER}"\n'
+          f'password_env = "{PASSWORD_ENV}"\n')
+    app = make(alva_url, extra=bo)
+    assert Visitor(app.test_client()).book(start="2026-03-30T13:00:00+02:00").status_code == 200
+    assert run(app, "webhook") == (1, 0)
+    assert len(stored(radicale, "alva")) == 1 and stored(radicale, "bo") == {}
+    # A reschedule that hands the meeting to Bo keeps its UID (issue 17, section 6).
+    from forms_service.booking.calendars.writeback import schedule
+    from forms_service.booking.models import Booking
+
+    with app.test_request_context():
+        booking = db.session.get(Booking, 1)
+        booking.consultant, booking.sequence = "bo", booking.sequence + 1
+        schedule(booking, "move")
+        db.session.commit()
+    assert run(app, "webhook") == (1, 0)
+    assert stored(radicale, "alva") == {}
+    (_, body), = stored(radicale, "bo").items()
+    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (bookings(app)[0].uid, 1)
