@@ -370,3 +370,22 @@ def test_a_meeting_that_changes_consultant_leaves_the_first_calendar(make, radic
     (_, body), = stored(radicale, "bo").items()
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
     assert (str(event["UID"]), int(event["SEQUENCE"])) == (bookings(app)[0].uid, 1)
+
+
+def test_push_writes_the_bookings_made_before_the_calendar_was_connected(make, radicale,
+                                                                         tmp_path, ebook_source):
+    before = booking_app(tmp_path, ebook_source, BOOKING_CLOCK=lambda: SPRING_NOW)
+    assert Visitor(before.test_client()).book(
+        start="2026-03-30T09:00:00+02:00").status_code == 200
+    with before.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    app = make(radicale.put_calendar("push", calendar()))  # the same database, now CalDAV
+    assert writes(app) == []
+    result = app.test_cli_runner().invoke(args=["calendars", "push"])
+    assert result.exit_code == 0, result.output
+    assert "1 booking(s) queued for the consultants' calendars" in result.output
+    assert run(app, "webhook") == (1, 0)
+    (_, body), = stored(radicale, "push").items()
+    assert str(icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["UID"]) == (
+        bookings(app)[0].uid)

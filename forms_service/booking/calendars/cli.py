@@ -6,8 +6,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ...db import db
-from ...models import utcnow
 from ...outbox import echo_database
+from ..blueprint import now
 from ..models import CONFIRMED, Booking
 from . import feeds, writeback
 
@@ -71,7 +71,8 @@ def push_command():
     """Queue every upcoming booking for its consultant's CalDAV calendar (after connecting one)."""
     echo_database()
     upcoming = db.session.scalars(select(Booking).where(
-        Booking.status == CONFIRMED, Booking.ends_at >= utcnow()))
+        Booking.status == CONFIRMED, Booking.replaced_by.is_(None),
+        Booking.ends_at >= now().replace(tzinfo=None)))
     count = 0
     for booking in upcoming:
         before = len(db.session.new)
