@@ -170,13 +170,13 @@ def test_the_desk_page_shows_the_feed_controls(app, lang, heading, make, again, 
     desk = staff_client(app)
     page = desk.get(f"/admin/calendars?lang={lang}").get_data(as_text=True)
     assert heading in page
-    assert page.count(f"<button type=\"submit\">{make}</button>") == 2  # Alva and Bo
+    assert page.count(f">{make}</button>") == 2  # Alva and Bo
     assert revoke not in page
     make_feed(desk, "alva", lang)
     page = desk.get(f"/admin/calendars?lang={lang}").get_data(as_text=True)
-    assert page.count(f"<button type=\"submit\">{again}</button>") == 1
-    assert page.count(f"<button type=\"submit\">{make}</button>") == 1
-    assert page.count(f"<button type=\"submit\">{revoke}</button>") == 1
+    assert page.count(f">{again}</button>") == 1
+    assert page.count(f">{make}</button>") == 1
+    assert page.count(f">{revoke}</button>") == 1
 
 
 def test_feed_controls_need_the_desk_login_and_its_csrf_token(app):
