@@ -33,6 +33,7 @@ def init_app(app):
     from ..outbox import register_kind
     from . import manage, views  # noqa: F401 - the modules add their routes to bp
     from .blueprint import bp
+    from .calendars import cli, feed_view, writeback
     from .mails import BUILDERS, deliver, visitor_mail
 
     for key, value in DEFAULTS.items():
@@ -41,4 +42,11 @@ def init_app(app):
     for kind, build in BUILDERS.items():
         # The visitor's confirmation never waits behind sales' notifications.
         register_kind(kind, deliver, lane="visitor" if build is visitor_mail else "staff")
+    for kind in writeback.KINDS:
+        register_kind(kind, writeback.deliver, lane=writeback.LANE,
+                      destination=writeback.destination)
+    register_kind(writeback.ERASE_KIND, writeback.deliver_erase, lane=writeback.LANE,
+                  destination=writeback.destination)
     app.register_blueprint(bp)
+    app.register_blueprint(feed_view.bp)
+    app.cli.add_command(cli.calendars_cli)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db
 from ..models import OutboxMessage, utcnow
 from ..outbox import wake_worker
-from .calendars import busy_now, calendar_busy
+from .calendars import busy_now, calendar_busy, writeback
 from .models import BOOKED, CANCELLED, CONFIRMED, MOVED, STAFF, VISITOR, Booking, BookingEvent
 
 
@@ -161,6 +161,7 @@ def reserve(availability, start, details, now, by=VISITOR, staff_email=None, via
         db.session.flush()
         event = _record(booking, BOOKED, at, by, staff_email, via=via)
         _queue(booking, event, "booking_request", "booking_sales_new", at)
+        writeback.schedule(booking, "book")
         db.session.commit()
         return booking
 
@@ -193,6 +194,7 @@ def move(availability, booking, start, now, by=VISITOR, staff_email=None):
         db.session.refresh(booking)
         event = _record(booking, MOVED, at, by, staff_email, **before)
         _queue(booking, event, "booking_moved", "booking_sales_moved", at)
+        writeback.schedule(booking, "move")
         db.session.commit()
         return booking
 
@@ -220,6 +222,7 @@ def cancel(booking, by=VISITOR, staff_email=None):
     db.session.refresh(booking)
     event = _record(booking, CANCELLED, at, by, staff_email)
     _queue(booking, event, "booking_cancel", "booking_sales_cancel", at)
+    writeback.schedule(booking, "cancel")
     db.session.commit()
     wake_worker()
     return True

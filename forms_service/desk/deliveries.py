@@ -37,7 +37,8 @@ def deliveries():
 def receivers():
     """Each webhook receiver (configured or delivered to) and its circuit breaker's state."""
     rows = {row.key: row for row in db.session.scalars(
-        select(OutboxDestination).where(OutboxDestination.key != SMTP_DESTINATION))}
+        select(OutboxDestination).where(OutboxDestination.key != SMTP_DESTINATION,
+                                        OutboxDestination.key.not_like("calendar:%")))}
     now = utcnow()
     states = []
     for url in sorted(set(current_app.config["WEBHOOK_URLS"]) | set(rows)):

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, inspect, or_, select
 
+from ..booking.calendars import writeback as calendar_writeback
 from ..booking.models import Booking, BookingEvent
 from ..db import db
 from ..models import Consent, Lead, OutboxMessage, utcnow
@@ -39,6 +40,7 @@ def _erase(lead_ids, booking_ids):
     """Delete the leads and bookings and everything hanging off them; return the counts."""
     message_ids = list(db.session.scalars(_messages(lead_ids, booking_ids)))
     session = db.session
+    calendar_writeback.erased(booking_ids)  # their events in the consultants' calendars
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.outbox_id.in_(message_ids)))
     session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(message_ids)))
     session.execute(delete(Consent).where(Consent.lead_id.in_(lead_ids)))

@@ -198,7 +198,7 @@ def test_booking_survives_anything(bapp, request, accept_json):
 
 PATHS = ["/booking", "/booking/slots", "/booking/thanks", "/ebook/thanks", "/csrf",
          "/health", "/booking/manage/{}", "/booking/manage/{}/cancel", "/ebook/download/{}",
-         "/booking/moved"]
+         "/booking/moved", "/calendar/{}.ics"]
 query_names = st.sampled_from(["lang", "from", "to", "page", "next", "q", "tz", "x"])
 
 

@@ -11,6 +11,7 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
+from .entry import MARK
 from .source import CalendarUnreadable
 
 # FBTYPE values that keep a slot: FREE only (RFC 5545 3.2.9); tentative time is busy.
@@ -46,6 +47,8 @@ def event_busy(calendars, zone, start, end):
         except (ValueError, TypeError, KeyError) as exc:
             raise CalendarUnreadable(f"cannot expand the events: {exc}") from None
         for event in occurrences:
+            if MARK in event:
+                continue  # our own copy of a booking: the bookings table blocks that time
             if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
                 continue
             if str(event.get("STATUS", "")).upper() == "CANCELLED":
