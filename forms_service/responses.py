@@ -31,7 +31,7 @@ def message_answer(title, message, status, errors=None):
     """A refusal or a notice as JSON ({"ok": false, ...}) or as a page in the reader's language."""
     if wants_json():
         return json_answer(False, message, status, errors)
-    html = render_template("ebook/message.html", lang=current_language(), title=title,
+    html = render_template("message.html", lang=current_language(), title=title,
                            message=message)
     return html, status, {"Cache-Control": "no-store"}
 

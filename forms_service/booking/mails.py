@@ -8,7 +8,7 @@ from flask import current_app, render_template, url_for
 
 from ..db import db
 from ..i18n import translate
-from ..mailer import new_mail, send
+from ..mailer import compose, send
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
 from .ics import invite
@@ -41,47 +41,50 @@ def _organizer(booking):
     return "Normkraft", current_app.config["SALES_EMAIL"]
 
 
+def _booking_and_context(message, cancel_kind):
+    """The message's booking and its mail context; cancelled: whether it is a cancellation."""
+    booking = db.session.get(Booking, message.booking_id)
+    context = _context(booking, message.language)
+    context["cancelled"] = message.kind == cancel_kind
+    return booking, context
+
+
 def visitor_mail(message):
     """The confirmation (or cancellation) for the visitor, with the .ics invite."""
-    booking = db.session.get(Booking, message.booking_id)
-    language = message.language
-    cancel = message.kind == "booking_cancel"
-    context = _context(booking, language)
-    context["cancelled"] = cancel
+    booking, context = _booking_and_context(message, "booking_cancel")
+    language, cancel = message.language, context["cancelled"]
     context["link"] = None if cancel else url_for(
         "booking.manage", token=manage_token(booking), _external=True)
     if cancel:
         subject = translate("Your meeting with Normkraft is cancelled", language)
     else:
         subject = translate("Your meeting with Normkraft is booked", language)
-    msg = new_mail(booking.email, subject, current_app.config["SALES_EMAIL"])
-    msg.set_content(render_template("booking/mail_visitor.txt", **context))
-    msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
     method = "CANCEL" if cancel else "REQUEST"
     ics = invite(booking, method=method, sequence=max(booking.sequence, 1) if cancel else 0,
                  organizer=_organizer(booking),
                  summary=translate("Meeting with Normkraft", language),
                  description=render_template("booking/invite.txt", **context))
-    msg.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
-                       params={"method": method})
-    return msg
+    return compose(booking.email, subject,
+                   text=render_template("booking/mail_visitor.txt", **context),
+                   html=render_template("booking/mail_visitor.html", **context),
+                   reply_to=current_app.config["SALES_EMAIL"],
+                   attachments=[(ics, {"maintype": "text", "subtype": "calendar",
+                                       "filename": "invite.ics",
+                                       "params": {"method": method}})])
 
 
 def sales_mail(message):
     """The notification to sales with every detail the visitor gave."""
-    booking = db.session.get(Booking, message.booking_id)
+    booking, context = _booking_and_context(message, "booking_sales_cancel")
     language = message.language
-    cancel = message.kind == "booking_sales_cancel"
-    context = _context(booking, language)
-    context["cancelled"] = cancel
     company = " ".join(booking.company.split())  # one header line
-    if cancel:
+    if context["cancelled"]:
         subject = translate("Meeting cancelled: %(company)s", language, company=company)
     else:
         subject = translate("New meeting booked: %(company)s", language, company=company)
-    msg = new_mail(current_app.config["SALES_EMAIL"], subject, booking.email)
-    msg.set_content(render_template("booking/mail_sales.txt", **context))
-    return msg
+    return compose(current_app.config["SALES_EMAIL"], subject,
+                   text=render_template("booking/mail_sales.txt", **context),
+                   reply_to=booking.email)
 
 
 def deliver(message):

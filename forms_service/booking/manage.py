@@ -127,6 +127,6 @@ def move_booking(token):
 def moved():
     """After a reschedule: the new invitation is on its way."""
     g.lang = pick_language(request.args.get("lang"))
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+    return render_template("message.html", lang=g.lang, title=translate("Thank you!"),
                            message=translate("Your meeting has been moved. The new invitation "
                                              "is on its way to your inbox."))

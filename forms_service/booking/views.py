@@ -215,5 +215,5 @@ def create():
 def thanks():
     """The thank-you page after a booking with the plain form."""
     g.lang = pick_language(request.args.get("lang"))
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+    return render_template("message.html", lang=g.lang, title=translate("Thank you!"),
                            message=translate(SUCCESS))

@@ -98,7 +98,7 @@ def signup():
 def thanks():
     """The localized thank-you page after a plain HTML signup."""
     g.lang = pick_language(request.args.get("lang"))
-    return render_template("ebook/message.html", lang=g.lang,
+    return render_template("message.html", lang=g.lang,
                            title=translate("Thank you!"), message=success_message())
 
 
@@ -136,7 +136,7 @@ def download(token):
 
 def _send_new_link(form, signals):
     request_new_link(form.email.data.lower(), g.lang)
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
+    return render_template("message.html", lang=g.lang, title=translate("Thank you!"),
                            message=translate("If we know this address, a new link is on its "
                                              "way. Please check your inbox.")), 200
 
