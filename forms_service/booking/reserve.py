@@ -1,7 +1,9 @@
 """Reserve and cancel meetings: re-validate the slot, pick a consultant, let the database decide.
 
 The check in Python keeps answers friendly; the database constraint (migration 0002)
-is what makes a double booking impossible when two visitors race for one slot.
+is what makes a double booking impossible when two visitors race for one slot. Each write
+queues the visitor's own mail and announces the event (booking_made, booking_moved,
+booking_cancelled) in its transaction; sales, the CRM and the calendars react to that.
 """
 
 import uuid
@@ -12,8 +14,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
-from ..models import OutboxMessage, utcnow
-from ..outbox import wake_worker
+from ..events import announce, booking_cancelled, booking_made, booking_moved
+from ..models import utcnow
+from ..outbox import enqueue, wake_worker
 from .calendars import busy_now, calendar_busy
 from .models import CANCELLED, CONFIRMED, Booking
 
@@ -148,11 +151,18 @@ def _insert(availability, key, start, details, replace):
         consent_version=current_app.config["CONSENT_VERSION"], **details)
     db.session.add(booking)
     db.session.flush()
+    connection = db.session.connection()
     if replace is not None:
         db.session.execute(update(Booking).where(Booking.id == replace.id)
                            .values(replaced_by=booking.id))
-        _queue(replace.id, replace.language, "booking_cancel", "booking_sales_cancel", now)
-    _queue(booking.id, booking.language, "booking_request", "booking_sales_new", now)
+        enqueue(connection, "booking_cancel", replace.language, booking_id=replace.id)
+    enqueue(connection, "booking_request", booking.language, booking_id=booking.id)
+    # Sales, the CRM and the calendars hear of it in this transaction (events.py).
+    if replace is not None:
+        db.session.refresh(replace)  # the receivers see it cancelled and replaced
+        announce(booking_moved, connection, booking=booking, previous=replace)
+    else:
+        announce(booking_made, connection, booking=booking)
     db.session.commit()
     return booking
 
@@ -165,13 +175,6 @@ def _cancel_row(booking_id, now, by=None):
         .execution_options(synchronize_session=False)).rowcount
 
 
-def _queue(booking_id, language, visitor_kind, sales_kind, now):
-    sales_language = current_app.config["DEFAULT_LANGUAGE"]
-    for kind, lang in ((visitor_kind, language), (sales_kind, sales_language)):
-        db.session.add(OutboxMessage(booking_id=booking_id, kind=kind, language=lang,
-                                     next_attempt_at=now, created_at=now))
-
-
 def cancel(booking, by="visitor"):
     """Cancel booking, free its slot and queue the CANCEL mails; False if already cancelled.
 
@@ -181,7 +184,10 @@ def cancel(booking, by="visitor"):
     if not _cancel_row(booking.id, now, by):
         db.session.rollback()
         return False
-    _queue(booking.id, booking.language, "booking_cancel", "booking_sales_cancel", now)
+    connection = db.session.connection()
+    enqueue(connection, "booking_cancel", booking.language, booking_id=booking.id)
+    db.session.refresh(booking)  # the receivers see it cancelled
+    announce(booking_cancelled, connection, booking=booking, by=by)
     db.session.commit()
     wake_worker()
     return True
