@@ -36,6 +36,12 @@ def message_answer(title, message, status, errors=None):
     return html, status, {"Cache-Control": "no-store"}
 
 
+def thank_you_page(message):
+    """The "Thank you!" page after a plain HTML form, in the language the view chose."""
+    return render_template("message.html", lang=current_language(),
+                           title=translate("Thank you!"), message=message)
+
+
 def failure(status):
     """The localized 'something went wrong' answer, as JSON or as a page."""
     return message_answer(translate("Something went wrong"), failure_message(), status)

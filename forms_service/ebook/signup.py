@@ -1,6 +1,8 @@
 """Record a signup: the lead, its consent and the outbox mail, all in one transaction.
 
-Signups that arrive together share that transaction (forms_service/group_commit.py).
+Signups that arrive together share that transaction (forms_service/group_commit.py). This
+is the service's fast path: Core statements compiled once (driver_sql.py), not the ORM. A
+new lead is announced (events.lead_created) in the same transaction, as the ORM paths do.
 """
 
 from datetime import timedelta
