@@ -3,7 +3,7 @@
 The check in Python keeps answers friendly; the database constraint (migration 0002)
 is what makes a double booking impossible when two visitors race for one slot. Each write
 queues the visitor's own mail and announces the event (booking_made, booking_moved,
-booking_cancelled) in its transaction; sales, the CRM and the calendars react to that.
+booking_cancelled) in its transaction; sales' notifications and the webhooks react to it.
 """
 
 import uuid
@@ -157,7 +157,7 @@ def _insert(availability, key, start, details, replace):
                            .values(replaced_by=booking.id))
         enqueue(connection, "booking_cancel", replace.language, booking_id=replace.id)
     enqueue(connection, "booking_request", booking.language, booking_id=booking.id)
-    # Sales, the CRM and the calendars hear of it in this transaction (events.py).
+    # Sales and the CRM hear of it in this transaction (events.py).
     if replace is not None:
         db.session.refresh(replace)  # the receivers see it cancelled and replaced
         announce(booking_moved, connection, booking=booking, previous=replace)
