@@ -1,7 +1,9 @@
 """Benchmark the e-book signup under gunicorn (2 workers) on SQLite and PostgreSQL.
 
-Compares with a bare Flask POST handler on the same server, and with the signup whose
-database write is skipped (bench/skip_write_app.py), which shows what the write costs.
+Compares with a bare Flask POST handler on the same server, with the signup whose
+database write is skipped (bench/skip_write_app.py), which shows what the write costs, and
+with the signup written the plain way, one ORM transaction each (bench/orm_signup_app.py),
+which shows what the fast path (group commit, Core statements compiled once) gains.
 Prints a table: throughput at full load, p50/p99 at a steady 100 signups/s, 2xx answers
 vs. rows, and the CPU time per request of the workers and of PostgreSQL.
 Rate limits are off here (they are not the write path being measured); the service logs
@@ -259,12 +261,24 @@ def servers(tmp, admin, pg_db):
     sqlite_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     yield Server("signup, SQLite", "forms_service:create_app()",
                  lambda site: forms_env(tmp / "sqlite", sqlite_url, site), ROOT, tmp, sqlite_url)
+    # The same signup written the plain way (one ORM transaction each): the fast path's gain.
+    orm_sqlite_url = f"sqlite:///{tmp / 'orm.sqlite3'}"
+    yield Server("signup ORM, SQLite", "orm_signup_app:create_app()",
+                 lambda site: dict(forms_env(tmp / "orm-sqlite", orm_sqlite_url, site),
+                                   PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}"),
+                 ROOT, tmp, orm_sqlite_url)
     if admin:
-        admin.execute(f'CREATE DATABASE "{pg_db}"')
         base = PG_URL.rsplit("/", 1)[0].split("://", 1)[1]
-        pg_url = f"postgresql+psycopg://{base}/{pg_db}"
-        yield Server("signup, PostgreSQL", "forms_service:create_app()",
-                     lambda site: forms_env(tmp / "pg", pg_url, site), ROOT, tmp, pg_url)
+        for name, database, app_spec in (
+                ("signup, PostgreSQL", pg_db, "forms_service:create_app()"),
+                ("signup ORM, PostgreSQL", pg_db + "_orm", "orm_signup_app:create_app()")):
+            admin.execute(f'CREATE DATABASE "{database}"')
+            pg_url = f"postgresql+psycopg://{base}/{database}"
+            yield Server(name, app_spec,
+                         lambda site, url=pg_url, folder=database: dict(
+                             forms_env(tmp / folder, url, site),
+                             PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}"),
+                         ROOT, tmp, pg_url)
 
 
 def connect_admin():
@@ -296,7 +310,8 @@ def main():
             server.stop()
     rows = [(server, server.db_url and count_rows(server.db_url)) for server in running]
     if admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
+        for database in (pg_db, pg_db + "_orm"):
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.close()
     failed = report(rows)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -321,11 +336,21 @@ def report(rows):
               f"{server.ok if server.db_url else '-':>7} {stored if server.db_url else '-':>7} "
               f"{statistics.median(server.worker_ms):16.2f} "
               f"{statistics.median(server.postgres_ms):11.2f}")
-        if server.db_url:
+        if server.db_url and "ORM" not in server.name:  # the ORM runs are for comparison
             failed |= share < 40 or pct(server.latencies, 0.99) > 50 or server.ok != stored
     print("\nper round, req/s: " + "; ".join(
         f"{server.name}: " + ", ".join(f"{rate:.0f}" for rate in server.rates)
         for server, _ in rows))
+    by_name = {server.name: server for server, _ in rows}
+    for database in ("SQLite", "PostgreSQL"):
+        fast, plain = by_name.get(f"signup, {database}"), by_name.get(f"signup ORM, {database}")
+        if fast and plain:
+            gain = statistics.median(
+                a / b for a, b in zip(fast.rates, plain.rates, strict=True))
+            print(f"fast path on {database}: {statistics.median(fast.rates):.0f} vs "
+                  f"{statistics.median(plain.rates):.0f} req/s with one ORM transaction each "
+                  f"({gain:.2f}x, median of the rounds' ratios); p99 @100/s "
+                  f"{pct(fast.latencies, 0.99):.1f} vs {pct(plain.latencies, 0.99):.1f} ms")
     print("CPU ms/req: CPU time of the gunicorn workers, and of all PostgreSQL processes, per "
           "request at full load (median round); the load client runs on the same cores.")
     print("targets: >= 40% of bare throughput, p99 <= 50 ms at 100 signups/s, 2xx == rows")

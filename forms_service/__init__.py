@@ -1,4 +1,8 @@
-"""The forms service: the e-book signup behind /forms on the Normkraft site."""
+"""The forms service behind /forms on the Normkraft site: the app factory.
+
+A shared core (pipeline, outbox, mailer, events, layout templates) and the features that
+plug into it, each with its own init_app: ebook/, booking/, desk/, devmail/.
+"""
 
 import os
 import secrets
@@ -100,8 +104,9 @@ def _init_security(app):
 def _register_blueprints(app):
     from . import booking, csrf_view, desk, devmail, ebook, health
 
-    for module in (csrf_view, ebook, health):
+    for module in (csrf_view, health):
         app.register_blueprint(module.bp)
+    ebook.init_app(app)
     booking.init_app(app)
     desk.init_app(app)
     devmail.init_app(app)  # answers 404 unless mail is written to files on a local site

@@ -1,6 +1,6 @@
 """The site's frame around the visitor pages: menu, language switch, footer, way back.
 
-The service cannot render the Pelican theme, so ebook/base.html repeats its landmarks and
+The service cannot render the Pelican theme, so templates/layout.html repeats its landmarks and
 classes; the addresses of the site's pages are per-language paths kept in the catalogs.
 """
 

@@ -46,3 +46,12 @@ def has_email():
 def email_key():
     """The submitted address, trimmed and lower-cased, so variants share one budget."""
     return "email:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def form_limits(scope):
+    """A public form's limits: per client address, and per e-mail address within scope."""
+    def decorate(view):
+        view = limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
+                             scope=scope)(view)
+        return limiter.limit(per_ip)(view)
+    return decorate

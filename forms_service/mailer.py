@@ -1,4 +1,8 @@
-"""Build the e-book mail and hand it to SMTP, or to .eml files in development."""
+"""Mail for every feature: one envelope (compose), then SMTP, or .eml files in development.
+
+The features write their own text (ebook/mails.py, booking/mails.py, desk/digest.py) and
+hand it to compose(); send() delivers it, from the outbox worker.
+"""
 
 import logging
 import smtplib
@@ -10,9 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template
+from flask import current_app
 
-from .i18n import translate
 from .outbox import Undeliverable
 
 log = logging.getLogger(__name__)
@@ -22,37 +25,30 @@ log = logging.getLogger(__name__)
 AUTO_SUBMITTED = "auto-generated"
 
 
-def new_mail(to, subject, reply_to):
-    """A message with our envelope headers: From, To, Reply-To, Subject, Date, Message-ID.
+def compose(to, subject, *, text, html=None, reply_to=None, attachments=()):
+    """A mail in our envelope: From, To, Reply-To, Subject, Date, Message-ID, Auto-Submitted.
 
-    Only our own settings and validated addresses may reach the headers; names and other
-    text the visitor typed stay in the body.
+    text is the body; html, when given, its alternative; attachments are (content, options)
+    pairs for EmailMessage.add_attachment. Only our own settings and validated addresses
+    may reach the headers; names and other text the visitor typed stay in the body.
     """
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = smtp_address(to)
-    msg["Reply-To"] = smtp_address(reply_to)
+    if reply_to:
+        msg["Reply-To"] = smtp_address(reply_to)
     msg["Subject"] = subject
     # An aware UTC time gives "+0000"; formatdate(localtime=False) wrote "-0000", which
     # RFC 5322 reserves for "the local zone is unknown".
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
     msg["Auto-Submitted"] = AUTO_SUBMITTED
-    return msg
-
-
-def build_ebook_mail(lead, language, link):
-    """Return the confirmation mail carrying the download link, in the reader's language."""
-    config = current_app.config
-    msg = new_mail(lead.email, translate("Your e-book from Normkraft", language),
-                   config["SUPPORT_EMAIL"])
-    context = {"lead": lead, "link": link, "language": language,
-               "support_email": config["SUPPORT_EMAIL"],
-               "link_days": config["LINK_MAX_AGE"] // 86400,
-               "_": lambda msgid, **kw: translate(msgid, language, **kw)}
-    msg.set_content(render_template("ebook/mail.txt", **context))
-    msg.add_alternative(render_template("ebook/mail.html", **context), subtype="html")
+    msg.set_content(text)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    for content, options in attachments:
+        msg.add_attachment(content, **options)
     return msg
 
 

@@ -58,7 +58,7 @@ class Consent(db.Model):
 
 
 class OutboxMessage(db.Model):
-    """A mail to send; written in the same transaction as the lead."""
+    """A message to deliver (a mail, a webhook, ...), written in the transaction of its write."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)

@@ -31,9 +31,15 @@ def message_answer(title, message, status, errors=None):
     """A refusal or a notice as JSON ({"ok": false, ...}) or as a page in the reader's language."""
     if wants_json():
         return json_answer(False, message, status, errors)
-    html = render_template("ebook/message.html", lang=current_language(), title=title,
+    html = render_template("message.html", lang=current_language(), title=title,
                            message=message)
     return html, status, {"Cache-Control": "no-store"}
+
+
+def thank_you_page(message):
+    """The "Thank you!" page after a plain HTML form, in the language the view chose."""
+    return render_template("message.html", lang=current_language(),
+                           title=translate("Thank you!"), message=message)
 
 
 def failure(status):

@@ -1,7 +1,8 @@
 """Meeting booking: free slots, atomic reservation, calendar invites (issue 6).
 
 init_app reads the availability file (instance/availability.toml, else the committed
-example), registers the blueprint and tells the outbox how to build the booking mails.
+example), registers the blueprint, tells the outbox how to build the booking mails and
+connects the sales notifications to the booking events (notifications.py).
 """
 
 import os
@@ -29,9 +30,9 @@ def availability_file(app):
 
 
 def init_app(app):
-    """Load the availability, register the blueprint and the outbox mail builders."""
+    """Load the availability, register the blueprint, the mail builders and sales' receivers."""
     from ..outbox import register_kind
-    from . import manage, views  # noqa: F401 - the modules add their routes to bp
+    from . import manage, notifications, views  # noqa: F401 - manage and views add routes to bp
     from .blueprint import bp
     from .calendars import cli, feed_view, writeback
     from .mails import BUILDERS, deliver, visitor_mail
@@ -47,6 +48,8 @@ def init_app(app):
                       destination=writeback.destination)
     register_kind(writeback.ERASE_KIND, writeback.deliver_erase, lane=writeback.LANE,
                   destination=writeback.destination)
+    notifications.connect()
+    writeback.connect()
     app.register_blueprint(bp)
     app.register_blueprint(feed_view.bp)
     app.cli.add_command(cli.calendars_cli)

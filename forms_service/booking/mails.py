@@ -13,7 +13,7 @@ from flask import current_app, render_template, url_for
 
 from ..db import db
 from ..i18n import translate
-from ..mailer import new_mail, send
+from ..mailer import compose, send
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
 from .ics import invite
@@ -103,10 +103,6 @@ def visitor_mail(message):
     context["cancelled"] = cancel
     context["link"] = None if cancel else url_for(
         "booking.manage", token=manage_token(booking), _external=True)
-    msg = new_mail(booking.email, translate(VISITOR_SUBJECTS[message.kind], language),
-                   current_app.config["SALES_EMAIL"])
-    msg.set_content(render_template("booking/mail_visitor.txt", **context))
-    msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
     method = "CANCEL" if cancel else "REQUEST"
     # RFC 5546: one UID for the meeting's life; each change carries a higher SEQUENCE, so a
     # calendar updates (or removes) the event it has instead of adding another.
@@ -116,9 +112,13 @@ def visitor_mail(message):
                  summary=translate("Meeting with Normkraft", language),
                  description=render_template("booking/invite.txt", **context))
     # charset: the invite holds names and words outside ASCII ("Möte", "Björn").
-    msg.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
-                       params={"method": method, "charset": "utf-8"})
-    return msg
+    return compose(booking.email, translate(VISITOR_SUBJECTS[message.kind], language),
+                   text=render_template("booking/mail_visitor.txt", **context),
+                   html=render_template("booking/mail_visitor.html", **context),
+                   reply_to=current_app.config["SALES_EMAIL"],
+                   attachments=[(ics, {"maintype": "text", "subtype": "calendar",
+                                       "filename": "invite.ics",
+                                       "params": {"method": method, "charset": "utf-8"}})])
 
 
 def sales_mail(message):
@@ -129,9 +129,9 @@ def sales_mail(message):
     context["cancelled"] = message.kind == "booking_sales_cancel"
     company = " ".join(booking.company.split())  # one header line
     subject = translate(SALES_SUBJECTS[message.kind], language, company=company)
-    msg = new_mail(current_app.config["SALES_EMAIL"], subject, booking.email)
-    msg.set_content(render_template("booking/mail_sales.txt", **context))
-    return msg
+    return compose(current_app.config["SALES_EMAIL"], subject,
+                   text=render_template("booking/mail_sales.txt", **context),
+                   reply_to=booking.email)
 
 
 def deliver(message):

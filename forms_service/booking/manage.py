@@ -4,13 +4,15 @@ Moving is the main action. Cancelling asks first: the manage page's dialog (Java
 without it a confirmation page answering the first POST; only confirm=yes cancels.
 """
 
+import functools
+
 from flask import g, redirect, render_template, request, url_for
 
 from ..db import db
 from ..guard import csrf_ok, same_origin
 from ..i18n import pick_language, translate
 from ..limits import limiter, per_ip
-from ..responses import failure
+from ..responses import failure, thank_you_page
 from .blueprint import availability, bp, now
 from .display import as_utc, when, zone_name, zone_or_home
 from .forms import CancelForm, MoveForm
@@ -32,6 +34,22 @@ def _booking_from(token):
         page = render_template("booking/link_problem.html", lang=g.lang, expired=expired)
         return None, (page, 410 if expired else 400, {"Cache-Control": "no-store"})
     return booking, None
+
+
+def _checked_post(view):
+    """A POST to a manage link: view(booking, token) once the link, origin and token pass."""
+    @functools.wraps(view)
+    def checked(token):
+        booking, problem = _booking_from(token)
+        if problem:
+            return problem
+        if not same_origin():
+            return failure(400)
+        if not csrf_ok():
+            return _page(booking, token, 400,
+                         translate("Your session has expired. Please try again."))
+        return view(booking, token)
+    return checked
 
 
 def _when(booking):
@@ -62,16 +80,9 @@ def manage(token):
 
 @bp.post("/manage/<token>/cancel")
 @limiter.limit(per_ip)
-def cancel_booking(token):
+@_checked_post
+def cancel_booking(booking, token):
     """Ask first; with confirm=yes cancel (frees the slot, sends CANCEL invites)."""
-    booking, problem = _booking_from(token)
-    if problem:
-        return problem
-    if not same_origin():
-        return failure(400)
-    if not csrf_ok():
-        return _page(booking, token, 400,
-                     translate("Your session has expired. Please try again."))
     if has_started(booking, now()):
         return _page(booking, token, 409)
     if request.form.get("confirm") != "yes":
@@ -88,17 +99,10 @@ def cancel_booking(token):
 
 @bp.post("/manage/<token>/move")
 @limiter.limit(per_ip)
-def move_booking(token):
+@_checked_post
+def move_booking(booking, token):
     """Move the meeting to the new time: the same meeting (UID), rescheduled in place."""
-    booking, problem = _booking_from(token)
-    if problem:
-        return problem
-    if not same_origin():
-        return failure(400)
     form = MoveForm()
-    if not csrf_ok():
-        return _page(booking, token, 400,
-                     translate("Your session has expired. Please try again."))
     if booking.status != CONFIRMED:
         return _page(booking, token, 409, translate(CHANGED))
     if has_started(booking, now()):
@@ -122,6 +126,5 @@ def move_booking(token):
 def moved():
     """After a reschedule: the updated invitation is on its way."""
     g.lang = pick_language(request.args.get("lang"))
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
-                           message=translate("Your meeting has been moved. The new invitation "
-                                             "is on its way to your inbox."))
+    return thank_you_page(translate("Your meeting has been moved. The new invitation is on its "
+                                    "way to your inbox."))

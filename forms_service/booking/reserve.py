@@ -3,7 +3,9 @@ decide. reserve(), move() and cancel() are the only ways a booking is created or
 each records the step in the booking's history and queues its mails in one transaction.
 
 The check in Python keeps answers friendly; the database constraint (migration 0002)
-is what makes a double booking impossible when two visitors race for one slot.
+is what makes a double booking impossible when two visitors race for one slot. Each write
+queues the visitor's own mail and announces the event (booking_made, booking_moved,
+booking_cancelled) in its transaction; sales' notifications and the webhooks react to it.
 """
 
 import uuid
@@ -14,9 +16,10 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
-from ..models import OutboxMessage, utcnow
-from ..outbox import wake_worker
-from .calendars import busy_now, calendar_busy, writeback
+from ..events import announce, booking_cancelled, booking_made, booking_moved
+from ..models import utcnow
+from ..outbox import enqueue, wake_worker
+from .calendars import busy_now, calendar_busy
 from .models import BOOKED, CANCELLED, CONFIRMED, MOVED, STAFF, VISITOR, Booking, BookingEvent
 
 
@@ -160,8 +163,8 @@ def reserve(availability, start, details, now, by=VISITOR, staff_email=None, via
         db.session.add(booking)
         db.session.flush()
         event = _record(booking, BOOKED, at, by, staff_email, via=via)
-        _queue(booking, event, "booking_request", "booking_sales_new", at)
-        writeback.schedule(booking, "book")
+        _queue(booking, event, "booking_request")
+        announce(booking_made, db.session.connection(), booking=booking, step=event)
         db.session.commit()
         return booking
 
@@ -193,8 +196,8 @@ def move(availability, booking, start, now, by=VISITOR, staff_email=None):
             raise BookingChanged()
         db.session.refresh(booking)
         event = _record(booking, MOVED, at, by, staff_email, **before)
-        _queue(booking, event, "booking_moved", "booking_sales_moved", at)
-        writeback.schedule(booking, "move")
+        _queue(booking, event, "booking_moved")
+        announce(booking_moved, db.session.connection(), booking=booking, step=event)
         db.session.commit()
         return booking
 
@@ -221,8 +224,8 @@ def cancel(booking, by=VISITOR, staff_email=None):
         return False
     db.session.refresh(booking)
     event = _record(booking, CANCELLED, at, by, staff_email)
-    _queue(booking, event, "booking_cancel", "booking_sales_cancel", at)
-    writeback.schedule(booking, "cancel")
+    _queue(booking, event, "booking_cancel")
+    announce(booking_cancelled, db.session.connection(), booking=booking, step=event, by=by)
     db.session.commit()
     wake_worker()
     return True
@@ -238,12 +241,10 @@ def _record(booking, kind, at, by, staff_email, **fields):
     return event
 
 
-def _queue(booking, event, visitor_kind, sales_kind, at):
-    sales_language = current_app.config["DEFAULT_LANGUAGE"]
-    for kind, lang in ((visitor_kind, booking.language), (sales_kind, sales_language)):
-        db.session.add(OutboxMessage(booking_id=booking.id, booking_event_id=event.id,
-                                     kind=kind, language=lang, next_attempt_at=at,
-                                     created_at=at))
+def _queue(booking, event, visitor_kind):
+    """The visitor's own mail about event; sales and the rest react to the announcement."""
+    enqueue(db.session.connection(), visitor_kind, booking.language, booking_id=booking.id,
+            booking_event_id=event.id)
 
 
 def has_started(booking, now):

@@ -7,9 +7,9 @@ from flask import g, jsonify, redirect, render_template, request, url_for
 
 from .. import bot_signals
 from ..i18n import pick_language, translate
-from ..limits import email_key, has_email, limiter, per_email, per_ip
+from ..limits import form_limits
 from ..pipeline import PublicForm, field_errors, handle, refuse
-from ..responses import json_answer, wants_json
+from ..responses import json_answer, thank_you_page, wants_json
 from ..site_urls import site_link, source_page, utm_from, web_url
 from ..tokens import start_stamp
 from .blueprint import availability, bp, now
@@ -203,9 +203,7 @@ BOOKING = PublicForm("booking", BookingForm, act=_book, visible=BookingForm.VISI
 
 
 @bp.post("")
-@limiter.limit(per_ip)
-@limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
-               scope="booking-email")
+@form_limits("booking-email")
 def create():
     """Book a meeting from the JavaScript widget or the plain form."""
     return handle(BOOKING)
@@ -215,5 +213,4 @@ def create():
 def thanks():
     """The thank-you page after a booking with the plain form."""
     g.lang = pick_language(request.args.get("lang"))
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
-                           message=translate(SUCCESS))
+    return thank_you_page(translate(SUCCESS))

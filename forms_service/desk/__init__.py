@@ -27,7 +27,7 @@ bp.context_processor(templating.context)
 
 
 def init_app(app):
-    """Register the desk pages, its commands, its outbox kinds and the webhook hook."""
+    """Register the desk pages, its commands, its outbox kinds and the webhooks' receivers."""
     from ..outbox import register_kind
     from . import cli, digest, webhooks
 

@@ -5,8 +5,6 @@ so a person erased in between never appears in it.
 """
 
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -15,7 +13,7 @@ from ..booking.forms import topic_labels
 from ..booking.models import CONFIRMED, Booking
 from ..db import db
 from ..i18n import translate
-from ..mailer import send
+from ..mailer import compose, send
 from ..models import Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
 from .queries import standard_of
@@ -46,17 +44,12 @@ def build_digest(since, until, language):
                "standard_of": standard_of, "days": config["DIGEST_UPCOMING_DAYS"],
                "topics": lambda booking: ", ".join(topic_labels(booking.topic_list, language)),
                "_": lambda msgid, **kw: translate(msgid, language, **kw)}
-    msg = EmailMessage()
     # Counts only in the headers: names and addresses stay in the body.
-    msg["From"] = config["MAIL_FROM"]
-    msg["To"] = config["SALES_EMAIL"]
-    msg["Subject"] = translate("Normkraft digest: %(leads)s new leads, %(meetings)s meetings",
-                               language, leads=len(leads), meetings=len(meetings))
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
-    msg.set_content(render_template("desk/digest.txt", **context))
-    msg.add_alternative(render_template("desk/digest.html", **context), subtype="html")
-    return msg
+    subject = translate("Normkraft digest: %(leads)s new leads, %(meetings)s meetings",
+                        language, leads=len(leads), meetings=len(meetings))
+    return compose(config["SALES_EMAIL"], subject,
+                   text=render_template("desk/digest.txt", **context),
+                   html=render_template("desk/digest.html", **context))
 
 
 def deliver(message):

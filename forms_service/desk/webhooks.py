@@ -1,4 +1,9 @@
-"""CRM webhooks: every new lead and booking is POSTed, signed, through the outbox.
+"""CRM webhooks: every new lead, and every booking made, moved or cancelled, is POSTed,
+signed, through the outbox (events lead.created, booking.created, booking.moved and
+booking.cancelled).
+
+The receivers of the events (events.py) queue one
+delivery per URL in the transaction of the write, so a rolled-back write sends nothing.
 
 The body is signed with HMAC-SHA256 over "<timestamp>.<body>", keyed with
 FORMS_WEBHOOK_SECRET, and sent as X-Normkraft-Signature: sha256=<hex>, with the
@@ -12,17 +17,14 @@ import json
 import time
 import urllib.error
 import urllib.request
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_sqlalchemy.session import Session
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
-from ..booking.models import Booking
 from ..db import db
-from ..models import Lead, OutboxMessage
-from ..signals import lead_created
+from ..events import booking_cancelled, booking_made, booking_moved, lead_created
+from ..outbox import enqueue
 from .models import WebhookDelivery
 from .queries import standard_of
 
@@ -57,47 +59,44 @@ def booking_payload(booking):
             "page_url": booking.page_url, "created_at": _when(booking.created_at)}
 
 
-EVENTS = {Lead: ("lead.created", lead_payload, "lead_id"),
-          Booking: ("booking.created", booking_payload, "booking_id")}
+def on_lead_created(app, connection, lead, **rows):
+    _queue(app, connection, "lead.created", lead_payload(lead), lead.language, lead_id=lead.id)
 
 
-def _queue_new_rows(session, flush_context):
-    """After a flush that inserted leads or bookings, queue one delivery per URL.
-
-    It runs in the same transaction as the insert, so a rolled-back signup sends nothing.
-    """
-    urls = current_app.config["WEBHOOK_URLS"]
-    new = [row for row in session.new if type(row) in EVENTS]
-    if not urls or not new:
-        return
-    connection = session.connection()
-    for row in new:
-        name, payload, reference = EVENTS[type(row)]
-        # Core inserts: the ORM must not be asked to add objects in the middle of a flush.
-        _queue(connection, urls, name, payload(row), {"language": row.language, reference: row.id})
+def on_booking_made(app, connection, booking, **rows):
+    _queue(app, connection, "booking.created", booking_payload(booking), booking.language,
+           booking_id=booking.id)
 
 
-def _queue_new_lead(app, connection, lead):
-    """A lead inserted with Core (the e-book signup): the same deliveries, same transaction."""
+def on_booking_moved(app, connection, booking, **rows):
+    # The same booking (same id and UID) at its new time.
+    _queue(app, connection, "booking.moved", booking_payload(booking), booking.language,
+           booking_id=booking.id)
+
+
+def on_booking_cancelled(app, connection, booking, **rows):
+    _queue(app, connection, "booking.cancelled", booking_payload(booking), booking.language,
+           booking_id=booking.id)
+
+
+def _queue(app, connection, name, data, language, **refs):
+    """One delivery per receiver, queued in the transaction of the write (events.py)."""
     urls = app.config["WEBHOOK_URLS"]
-    if urls:
-        _queue(connection, urls, "lead.created", lead_payload(SimpleNamespace(**lead)),
-               {"language": lead["language"], "lead_id": lead["id"]})
-
-
-def _queue(connection, urls, name, data, message):
+    if not urls:
+        return
     body = json.dumps({"event": name, "data": data}, ensure_ascii=False)
     for url in urls:
-        result = connection.execute(insert(OutboxMessage.__table__).values(kind=KIND, **message))
+        outbox_id = enqueue(connection, KIND, language, **refs)
         connection.execute(insert(WebhookDelivery.__table__).values(
-            outbox_id=result.inserted_primary_key[0], event=name, url=url, body=body))
+            outbox_id=outbox_id, event=name, url=url, body=body))
 
 
 def listen():
-    """Queue webhooks for new rows from any feature (idempotent)."""
-    if not event.contains(Session, "after_flush", _queue_new_rows):
-        event.listen(Session, "after_flush", _queue_new_rows)
-    lead_created.connect(_queue_new_lead)
+    """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
+    lead_created.connect(on_lead_created)
+    booking_made.connect(on_booking_made)
+    booking_moved.connect(on_booking_moved)
+    booking_cancelled.connect(on_booking_cancelled)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

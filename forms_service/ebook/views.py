@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from .. import bot_signals
 from ..db import db
 from ..i18n import pick_language, translate
-from ..limits import email_key, has_email, limiter, per_email, per_ip
+from ..limits import form_limits
 from ..models import Lead, utcnow
 from ..pipeline import PublicForm, field_errors, handle
-from ..responses import failure, json_answer, success_message, wants_json
+from ..responses import failure, json_answer, success_message, thank_you_page, wants_json
 from ..site_urls import site_link, source_page, web_url
 from ..tokens import read_download_token, start_stamp
 from .forms import EbookForm, ResendForm
@@ -86,9 +86,7 @@ SIGNUP = PublicForm("ebook", EbookForm, act=_record, confirm=_confirm_page,
 
 
 @bp.post("/ebook")
-@limiter.limit(per_ip)
-@limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
-               scope="ebook-email")
+@form_limits("ebook-email")
 def signup():
     """Take a signup from the JavaScript or the plain HTML form."""
     return handle(SIGNUP)
@@ -98,8 +96,7 @@ def signup():
 def thanks():
     """The localized thank-you page after a plain HTML signup."""
     g.lang = pick_language(request.args.get("lang"))
-    return render_template("ebook/message.html", lang=g.lang,
-                           title=translate("Thank you!"), message=success_message())
+    return thank_you_page(success_message())
 
 
 def _link_problem(form, status, errors=None, **page):
@@ -136,9 +133,8 @@ def download(token):
 
 def _send_new_link(form, signals):
     request_new_link(form.email.data.lower(), g.lang)
-    return render_template("ebook/message.html", lang=g.lang, title=translate("Thank you!"),
-                           message=translate("If we know this address, a new link is on its "
-                                             "way. Please check your inbox.")), 200
+    return thank_you_page(translate("If we know this address, a new link is on its way. "
+                                    "Please check your inbox.")), 200
 
 
 def _resend_page(form, status, notice=None):
@@ -157,9 +153,7 @@ RESEND = PublicForm("ebook-resend", ResendForm, act=_send_new_link, page=_resend
 
 
 @bp.post("/ebook/resend")
-@limiter.limit(per_ip)
-@limiter.limit(per_email, key_func=email_key, exempt_when=lambda: not has_email(),
-               scope="ebook-email")
+@form_limits("ebook-email")
 def resend():
     """Send a new link to a known address; the answer never tells whether it is known."""
     return handle(RESEND)

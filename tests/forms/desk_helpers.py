@@ -4,6 +4,7 @@ import re
 import uuid
 from datetime import timedelta
 
+from forms_service import events
 from forms_service.booking.models import Booking
 from forms_service.db import db
 from forms_service.desk.models import WebhookDelivery
@@ -57,7 +58,8 @@ def add_lead(app, **fields):
         return lead.id
 
 
-def add_booking(app, **fields):
+def add_booking(app, announce=False, **fields):
+    """A booking row; announce: also tell booking_made's receivers, as the booking path does."""
     start = (utcnow() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     values = {"uid": uuid.uuid4().hex,
               "consultant": "anna", "starts_at": start, "ends_at": start + timedelta(hours=1),
@@ -70,6 +72,9 @@ def add_booking(app, **fields):
     with app.app_context():
         booking = Booking(**values)
         db.session.add(booking)
+        db.session.flush()
+        if announce:
+            events.announce(events.booking_made, db.session.connection(), booking=booking)
         db.session.commit()
         return booking.id
 

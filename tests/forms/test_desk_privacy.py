@@ -43,10 +43,12 @@ def table_counts(app):
 
 @pytest.fixture
 def person(app, signup):
-    """One person with a lead (consent, mail, webhook) and a booking (follow-up, webhook)."""
+    """One person with a lead (consent, mail, webhook) and a booking (follow-up, webhook,
+    sales' notification)."""
     app.config.update(WEBHOOK_URLS=["http://127.0.0.1:9/hook"], WEBHOOK_SECRET="s")
     signup.json(email=TARGET, name="Erik Raderad")
-    booking = add_booking(app, email=TARGET.upper(), name="Erik Raderad", company="Raderad AB")
+    booking = add_booking(app, announce=True, email=TARGET.upper(), name="Erik Raderad",
+                          company="Raderad AB")
     with app.app_context():
         db.session.add(FollowUp(booking_id=booking, status="contacted", notes="Ring Erik"))
         db.session.commit()
@@ -65,16 +67,16 @@ def test_erasure_from_the_desk_leaves_nothing_behind(app, person):
         assert traces(app, needle) == [], needle
     after = table_counts(app)
     assert before["leads"] - after["leads"] == 1 and before["bookings"] - after["bookings"] == 1
-    assert before["outbox"] - after["outbox"] == 3  # e-book mail, two webhooks
+    assert before["outbox"] - after["outbox"] == 4  # e-book mail, two webhooks, sales' notification
     # The other person is untouched.
     assert traces(app, "keep@example.com")
     page = desk.get("/admin/privacy").get_data(as_text=True)
-    assert "Raderat: 1 leads, 1 bokningar, 3 meddelanden." in page
+    assert "Raderat: 1 leads, 1 bokningar, 4 meddelanden." in page
     assert TARGET not in page
     with app.app_context():
         erasure = db.session.scalars(select(Erasure)).one()
         assert (erasure.reason, erasure.leads, erasure.bookings, erasure.messages,
-                erasure.actor) == ("request", 1, 1, 3, STAFF)
+                erasure.actor) == ("request", 1, 1, 4, STAFF)
         assert erasure.email_hash == email_hash(TARGET) != TARGET
 
 
@@ -95,7 +97,7 @@ def test_erasure_log_lines_hold_no_personal_data(app, person):
         logger.setLevel(level)
         logger.filters = filters
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "erased 1 leads, 1 bookings, 3 messages"
+    assert result.stdout.strip() == "erased 1 leads, 1 bookings, 4 messages"
     assert traces(app, TARGET) == []
     assert len(records) == 1
     line = records[0].getMessage()
@@ -128,7 +130,8 @@ def test_export_everything_about_one_person(app, person):
     assert data["consents"][0]["text"].startswith("Jag godkänner")
     assert [b["company"] for b in data["bookings"]] == ["Raderad AB"]
     assert data["booking_follow_ups"][0]["notes"] == "Ring Erik"
-    assert sorted(m["kind"] for m in data["messages"]) == ["ebook", "webhook", "webhook"]
+    assert sorted(m["kind"] for m in data["messages"]) == ["booking_sales_new", "ebook", "webhook",
+                                                           "webhook"]
     assert len(data["webhook_deliveries"]) == 2
     assert "keep@example.com" not in json.dumps(data)
     cli = app.test_cli_runner().invoke(args=["privacy", "export", TARGET])

@@ -192,7 +192,7 @@ def test_oversized_request_is_413(app, signup):
 def test_user_input_stays_out_of_mail_headers(app, signup):
     signup.json(name="Eve\r\nBcc: victim@example.com", email="eve@example.com")
     with app.app_context():
-        from forms_service.mailer import build_ebook_mail
+        from forms_service.ebook.mails import build_ebook_mail
 
         lead = db.session.scalars(select(Lead)).one()
         with app.test_request_context():

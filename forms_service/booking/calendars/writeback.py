@@ -1,11 +1,12 @@
 """Bookings go into the consultant's CalDAV calendar, through the outbox.
 
-schedule() is the one place a booking change asks for it: it adds an outbox message in
-the caller's transaction, so the write is never lost and never made for a change that
-was rolled back. The worker then makes the calendar match the booking as it is *then*
-(written when confirmed, deleted otherwise), so the messages are idempotent and their
-order does not matter: a retried PUT of the same UID replaces the event at the same
-address, and deleting an event that is already gone succeeds.
+schedule() is the one place a booking change asks for it; it listens to the booking
+events (events.py) and adds an outbox message in the write's transaction, so the write
+is never lost and never made for a change that was rolled back. The worker then makes
+the calendar match the booking as it is *then* (written when confirmed, deleted
+otherwise), so the messages are idempotent and their order does not matter: a retried
+PUT of the same UID replaces the event at the same address, and deleting an event that
+is already gone succeeds.
 
 The messages travel in the outbox's webhook lane (outside servers that may hang, never
 in front of the visitor's mail), each consultant's calendar with its own circuit breaker.
@@ -22,7 +23,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from ...db import db
+from ...events import booking_cancelled, booking_made, booking_moved
 from ...models import OutboxMessage, utcnow
+from ...outbox import enqueue
 from ..models import CONFIRMED, Booking
 from .entry import booking_event, calendar_of, language
 from .models import CalendarCopy
@@ -48,19 +51,40 @@ def _caldav(key):
     return person.calendar
 
 
-def schedule(booking, action):
+def schedule(booking, action, connection=None):
     """Queue the write of booking to its consultant's CalDAV calendar (before the commit).
 
-    booking must have its id (flushed). Nothing is queued when neither the consultant
-    has a CalDAV calendar nor an earlier copy of the booking has to be removed.
+    booking must have its id (flushed); connection is the write's (the session's by
+    default). Nothing is queued when neither the consultant has a CalDAV calendar nor an
+    earlier copy of the booking has to be removed.
     """
     if action not in ACTIONS:
         raise ValueError(f"calendar writeback: unknown action {action!r}")
-    if _caldav(booking.consultant) is None and _copy_of(booking.id) is None:
+    connection = connection if connection is not None else db.session.connection()
+    has_copy = connection.execute(select(CalendarCopy.id).where(
+        CalendarCopy.booking_id == booking.id).limit(1)).first() is not None
+    if _caldav(booking.consultant) is None and not has_copy:
         return
-    now = utcnow()
-    db.session.add(OutboxMessage(booking_id=booking.id, kind=f"calendar_{action}",
-                                 language=language(), next_attempt_at=now, created_at=now))
+    enqueue(connection, f"calendar_{action}", language(), booking_id=booking.id)
+
+
+def on_booking_made(app, connection, booking, **rows):
+    schedule(booking, "book", connection)
+
+
+def on_booking_moved(app, connection, booking, **rows):
+    schedule(booking, "move", connection)
+
+
+def on_booking_cancelled(app, connection, booking, **rows):
+    schedule(booking, "cancel", connection)
+
+
+def connect():
+    """Listen to the booking events (events.py); idempotent."""
+    booking_made.connect(on_booking_made)
+    booking_moved.connect(on_booking_moved)
+    booking_cancelled.connect(on_booking_cancelled)
 
 
 def erased(booking_ids):
