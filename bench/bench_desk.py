@@ -27,6 +27,8 @@ PG_URL = os.environ.get("FORMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 REQUESTS = int(os.environ.get("BENCH_DESK_REQUESTS", "30"))
 LEADS, BOOKINGS = 100_000, 10_000
 TARGET_MS = 300
+# BENCH_DESK_PLANS="leads, search;overview (12 weeks)": also print those pages' plans.
+SHOW_PLANS = set(filter(None, os.environ.get("BENCH_DESK_PLANS", "").split(";")))
 ARTICLES = [f"/artiklar/artikel-{n}/" for n in range(12)] + [
     f"/en/articles/article-{n}/" for n in range(8)]
 STANDARDS = ["iso9001", "iso14001", "iso27001", "iso45001", None]
@@ -243,7 +245,7 @@ def main():
                 event.listen(db.engine, "after_cursor_execute", statements.after)
             year_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 365 * 86400))
             source = quote("https://www.normkraft.se" + ARTICLES[3], safe="")
-            failed, problems = False, []
+            failed, problems, shown = False, [], []
             print(f"\n{'page':24} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
                   f"{'<=' + str(TARGET_MS) + ' ms':>9}  plans (indexes of leads/bookings read)")
             for label, path, tables in PAGES:
@@ -257,6 +259,8 @@ def main():
                 scans = [(statement, plan, whole_reads(plan, tables))
                          for statement, plan in found if whole_reads(plan, tables)]
                 problems += [(label, *scan) for scan in scans]
+                if label in SHOW_PLANS:
+                    shown += [(label, statement, plan) for statement, plan in found]
                 failed |= p95 > TARGET_MS or bool(scans)
                 verdict = "pass" if p95 <= TARGET_MS else "FAIL"
                 reads = (f"FAIL: {len(scans)} read " + "/".join(scans[0][2]) + " whole"
@@ -266,6 +270,8 @@ def main():
             print("\nslowest statements (mean ms per run):")
             for statement, ms in statements.slowest():
                 print(f"{ms:8.1f}  {statement}")
+            for label, statement, plan in shown:
+                print(f"\n{label}:\n" + " ".join(statement.split())[:300] + "\n" + plan)
             for label, statement, plan, read in problems:
                 print(f"\n{label}: reads {', '.join(read)} whole:\n"
                       + " ".join(statement.split())[:300] + "\n" + plan)

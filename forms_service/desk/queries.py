@@ -133,9 +133,16 @@ def lead_conditions(filters):
 
 
 def lead_query(filters, columns=LEAD_COLUMNS):
-    """Leads matching filters, newest first."""
-    return select(*columns).where(and_(true(), *lead_conditions(filters))).order_by(
-        Lead.created_at.desc(), Lead.id.desc())
+    """Leads matching filters, newest first (columns must hold Lead.id and created_at)."""
+    query = select(*columns).where(and_(true(), *lead_conditions(filters)))
+    if not filters.get("q"):
+        return query.order_by(Lead.created_at.desc(), Lead.id.desc())
+    # A search finds its matches first (PostgreSQL: through the trigram index), then orders
+    # them. Left to choose, PostgreSQL may instead walk every lead newest first hoping to
+    # meet a page of matches soon, and for a rare name reads them all; OFFSET 0 keeps the
+    # subquery from being merged into the ordered query.
+    found = query.offset(0).subquery()
+    return select(*found.c).order_by(found.c.created_at.desc(), found.c.id.desc())
 
 
 def booking_query(filters, columns=None):
