@@ -9,9 +9,11 @@ switched off, a plan still reading the table means the index cannot serve the qu
 
 from datetime import timedelta
 
+import flask_migrate
 import pytest
 from desk_helpers import add_booking, add_lead
-from sqlalchemy import event, select
+from forms_helpers import make_app, on_each_database
+from sqlalchemy import event, select, text
 
 from forms_service.booking.models import Booking
 from forms_service.db import db
@@ -165,3 +167,37 @@ def test_postgresql_answers_each_filter_from_its_index(pg_app, run, index):
     assert any(index in plan for plan in found), found
     assert not any(f"Seq Scan on {table}" in plan for plan in found
                    for table in ("leads ", "bookings ")), found
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bare_app(request, tmp_path, ebook_source):
+    """An app whose database is migrated by the test itself."""
+    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
+                                AUTO_MIGRATE=False)
+
+
+def index_names(table):
+    # From the catalogs: SQLAlchemy's reflection skips (and warns about) expression indexes.
+    if db.engine.dialect.name == "postgresql":
+        sql = "SELECT indexname FROM pg_indexes WHERE tablename = :table"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
+    return set(db.session.scalars(text(sql), {"table": table}))
+
+
+def test_migration_0008_adds_the_indexes_and_takes_them_back(bare_app):
+    directory = bare_app.config["MIGRATIONS_DIR"]
+    postgresql = {"ix_leads_search_trgm", "ix_leads_page_trgm", "ix_leads_page"}
+    with bare_app.app_context():
+        flask_migrate.upgrade(directory=directory, revision="0007")
+        before = index_names("leads") | index_names("bookings")
+        flask_migrate.upgrade(directory=directory, revision="0008")
+        added = (index_names("leads") | index_names("bookings")) - before
+        if db.engine.dialect.name == "postgresql":
+            assert added == {"ix_leads_language_created_at", "ix_bookings_search_trgm",
+                             "ix_bookings_page_trgm", "ix_bookings_page", *postgresql}
+        else:
+            assert added == {"ix_leads_language_created_at"}
+        flask_migrate.downgrade(directory=directory, revision="0007")
+        assert index_names("leads") | index_names("bookings") == before
+        flask_migrate.upgrade(directory=directory)
