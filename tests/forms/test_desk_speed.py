@@ -196,8 +196,12 @@ def test_migration_0008_adds_the_indexes_and_takes_them_back(bare_app):
         if db.engine.dialect.name == "postgresql":
             assert added == {"ix_leads_language_created_at", "ix_bookings_search_trgm",
                              "ix_bookings_page_trgm", "ix_bookings_page", *postgresql}
+            statistics = "SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'st_leads%'"
+            assert list(db.session.scalars(text(statistics))) == ["st_leads_created_day"]
         else:
             assert added == {"ix_leads_language_created_at"}
         flask_migrate.downgrade(directory=directory, revision="0007")
         assert index_names("leads") | index_names("bookings") == before
+        if db.engine.dialect.name == "postgresql":
+            assert list(db.session.scalars(text(statistics))) == []
         flask_migrate.upgrade(directory=directory)
