@@ -95,8 +95,12 @@ def _postgres_engine_options(config):
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
     connect_args.setdefault("connect_timeout", max(2, int(config["DB_CONNECT_TIMEOUT"])))
+    # psycopg prepares a statement it has run five times; PostgreSQL may then plan it once
+    # for any parameters (a generic plan), which cannot use a trigram index for a search
+    # text it does not know, nor tell a day's range from a year's. One plan per run.
     connect_args.setdefault(
-        "options", f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}")
+        "options", f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms} "
+                   "-c plan_cache_mode=force_custom_plan")
     options["connect_args"] = connect_args
     options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT"])
     return options

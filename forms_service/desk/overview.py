@@ -6,18 +6,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template
-from sqlalchemy import exists, func, select, true
+from sqlalchemy import func, select, true
 
 from ..booking.display import HOME_ZONE, as_utc
 from ..booking.models import CONFIRMED, Booking
 from ..db import db
 from ..i18n import translate
-from ..models import Lead, utcnow
+from ..models import utcnow
 from . import charts
 from .articles import article_index, url_path
+from .counts import as_date, funnel_counts, lead_breakdown
 from .filters import overview_form
-from .lifecycle import HELD
-from .models import FollowUp
 from .queries import lead_conditions
 from .templating import consultant_name
 
@@ -52,17 +51,12 @@ class Period:
                 column < datetime.combine(self.last + timedelta(days=1), time.min)]
 
 
-def _as_date(value):
-    # func.date() gives a date on PostgreSQL and "YYYY-MM-DD" text on SQLite.
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def per_day(column, conditions, *counts):
     """[(day, count, *counts)] of the rows matching conditions, by column's UTC day."""
     day = func.date(column)
     rows = db.session.execute(select(day, func.count(), *counts).where(*conditions)
                               .group_by(day))
-    return [(_as_date(value), *numbers) for value, *numbers in rows]
+    return [(as_date(value), *numbers) for value, *numbers in rows]
 
 
 def per_week(days, period):
@@ -73,16 +67,6 @@ def per_week(days, period):
     return [counts.get(monday, 0) for monday in period.weeks()]
 
 
-def grouped(column, conditions):
-    """[(value, count)] of the leads matching conditions, most first."""
-    # Through a subquery: PostgreSQL would see the bound parameters of an expression such
-    # as bare_url() in SELECT and in GROUP BY as two different expressions.
-    values = select(column.label("value")).where(*conditions).subquery()
-    rows = db.session.execute(select(values.c.value, func.count())
-                              .group_by(values.c.value)).all()
-    return sorted(((value, count) for value, count in rows), key=lambda r: (-r[1], str(r[0])))
-
-
 def top(rows, other_label):
     """The TOP largest rows, and the rest summed as one "other" row."""
     if len(rows) <= TOP:
@@ -91,8 +75,8 @@ def top(rows, other_label):
     return rows[:TOP - 1] + [(other_label, rest)]
 
 
-def by_article(conditions, language):
-    """[(label, href, count)] of leads by the article they came from.
+def by_article(pages, language):
+    """[(label, href, count)] of leads by the article they came from, from lead_breakdown().
 
     The language versions of one article are counted together, under its title in the
     desk's language; an address the site's index does not know is shown as its path.
@@ -100,7 +84,7 @@ def by_article(conditions, language):
     index = article_index()
     counts, paths = Counter(), {}
     # Grouped by the whole address (cheaper than cutting each one in SQL), then by path.
-    for url, count in grouped(Lead.page_url, conditions):
+    for url, count, _confirmed in pages:
         path = url_path(url)
         item = index.article(path)
         key = ("article", item.get("translation_key") or path) if item else ("page", path)
@@ -116,20 +100,10 @@ def by_article(conditions, language):
 
 
 def funnel(conditions, lead_days):
-    """Leads signed up, confirmed, who booked a meeting, whose meeting was held.
-
-    One count per step: an EXISTS in WHERE is a semi-join PostgreSQL runs with one hash of
-    the bookings, where an EXISTS inside a CASE would run once per lead.
-    """
-    same_person = func.lower(Booking.email) == func.lower(Lead.email)
-    booked = exists().where(same_person, Booking.replaced_by.is_(None))
-    held = exists().where(same_person, Booking.status == CONFIRMED,
-                          FollowUp.booking_id == Booking.id, FollowUp.status.in_(HELD))
+    """Leads signed up, confirmed, who booked a meeting, whose meeting was held."""
     signed_up = sum(count for _day, count, _confirmed in lead_days)
     confirmed = sum(confirmed for _day, _count, confirmed in lead_days)
-    counts = [signed_up, confirmed] + [
-        db.session.scalar(select(func.count()).select_from(Lead).where(*conditions, step))
-        for step in (booked, held)]
+    counts = [signed_up, confirmed, *funnel_counts(conditions)]
     labels = (translate("Signed up"), translate("Confirmed the address"),
               translate("Booked a meeting"), translate("Meeting held"))
     return list(zip(labels, counts, strict=True))
@@ -165,17 +139,17 @@ def overview_data(period, language):
         meetings.append(Booking.language == language)
     none = translate("(none)")
     weeks = list(period.weeks())
-    lead_days = per_day(Lead.created_at, leads, func.count(Lead.confirmed_at))
+    counts = lead_breakdown(leads)
+    lead_days = counts["day"]
     return {
         "weeks": weeks,
         "leads_per_week": per_week(lead_days, period),
         "meetings_per_week": per_week(per_day(Booking.starts_at, meetings), period),
-        "articles": by_article(leads, g.lang),
-        "utm_sources": [(value or none, count)
-                        for value, count in grouped(Lead.utm_source, leads)],
+        "articles": by_article(counts["page_url"], g.lang),
+        "utm_sources": [(value or none, count) for value, count, _c in counts["utm_source"]],
         "utm_campaigns": [(value or none, count)
-                          for value, count in grouped(Lead.utm_campaign, leads)],
-        "languages": grouped(Lead.language, leads),
+                          for value, count, _c in counts["utm_campaign"]],
+        "languages": [(value, count) for value, count, _c in counts["language"]],
         "funnel": funnel(leads, lead_days),
         "consultants": consultant_weeks(language, utcnow()),
     }
