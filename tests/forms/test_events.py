@@ -144,8 +144,8 @@ def test_booking_moving_and_cancelling_announce_in_their_transaction(bapp):
     assert made["booking"].id == first_id and set(made) == {
         "in_transaction", "seen", "booking", "step"}
     assert (made["step"].kind, made["step"].booking_id) == ("booked", first_id)
-    assert (moved_event["booking"].id, moved_event["booking"].status, moved_event["booking"].sequence) == (
-        first_id, "confirmed", 1)
+    after = moved_event["booking"]
+    assert (after.id, after.status, after.sequence) == (first_id, "confirmed", 1)
     assert (moved_event["step"].kind, moved_event["step"].booking_id) == ("moved", first_id)
     assert moved_event["step"].from_starts_at == first_start.replace(tzinfo=None)
     assert moved_event["step"].starts_at == (first_start + timedelta(hours=1)).replace(tzinfo=None)
