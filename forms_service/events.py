@@ -2,8 +2,11 @@
 
     lead_created       lead=       a new lead (the e-book signup)
     booking_made       booking=    a new meeting
-    booking_moved      booking=    the new meeting, previous= the one it replaces
+    booking_moved      booking=    the meeting at its new time (same row, same UID)
     booking_cancelled  booking=    the cancelled meeting, by= "visitor" or "staff"
+
+The booking events also carry step=, the booking's history entry (BookingEvent) the
+write recorded, which the mails about it are built from.
 
 The rows are objects with the table's columns as attributes, the id included: an ORM
 object, or (from the e-book signup, which writes with Core statements) a SimpleNamespace.

@@ -14,18 +14,18 @@ NEW, MOVED, CANCELLED = "booking_sales_new", "booking_sales_moved", "booking_sal
 
 def _notify(app, connection, kind, booking, step):
     enqueue(connection, kind, app.config["DEFAULT_LANGUAGE"], booking_id=booking.id,
-            booking_event_id=step.id)
+            booking_event_id=step.id if step is not None else None)
 
 
-def on_booking_made(app, connection, booking, step, **rows):
+def on_booking_made(app, connection, booking, step=None, **rows):
     _notify(app, connection, NEW, booking, step)
 
 
-def on_booking_moved(app, connection, booking, step, **rows):
+def on_booking_moved(app, connection, booking, step=None, **rows):
     _notify(app, connection, MOVED, booking, step)
 
 
-def on_booking_cancelled(app, connection, booking, step, **rows):
+def on_booking_cancelled(app, connection, booking, step=None, **rows):
     _notify(app, connection, CANCELLED, booking, step)
 
 

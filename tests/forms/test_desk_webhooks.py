@@ -5,14 +5,17 @@ import hmac
 import json
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from booking_helpers import NOW
 from bs4 import BeautifulSoup
 from desk_helpers import add_booking, add_deliveries, staff_client
 from forms_helpers import pending_mail
 from sqlalchemy import func, select, text
 
+from forms_service.booking.reserve import cancel, move, reserve
 from forms_service.db import db
 from forms_service.desk.models import WebhookDelivery
 from forms_service.desk.webhooks import lead_payload, sign
@@ -223,3 +226,30 @@ def test_no_urls_no_deliveries(app, signup):
     signup.json()
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage.kind)).all() == ["ebook"]
+
+
+def test_a_moved_and_a_cancelled_booking_are_posted_as_the_same_booking(bapp):
+    details = {"name": "Bo Berg", "email": "bo@example.com", "company": "Berg AB",
+               "phone": "", "topics": "iso9001", "message": "", "language": "sv",
+               "time_zone": "Europe/Stockholm", "consent_text": "Ja",
+               "page_url": "http://localhost/"}
+    first_start = NOW + timedelta(days=10, hours=-4)  # Monday 30 March, 10:00 in Stockholm
+    with Receiver([]) as crm:
+        bapp.config.update(WEBHOOK_URLS=[crm.url], WEBHOOK_SECRET=SECRET)
+        availability = bapp.extensions["booking_availability"]
+        with bapp.test_request_context():
+            booking = reserve(availability, first_start, details, NOW)
+            move(availability, booking, first_start + timedelta(hours=1), NOW)
+            assert cancel(booking, by="staff")
+        for _ in range(10):  # until nothing is due
+            if pending_mail(bapp) == (0, 0):
+                break
+        events = [request["body"] for request in crm.requests]
+    assert all(request["verified"] for request in crm.requests)
+    assert [event["event"] for event in events] == [
+        "booking.created", "booking.moved", "booking.cancelled"]
+    created, moved, cancelled = (event["data"] for event in events)
+    assert created["id"] == moved["id"] == cancelled["id"]
+    assert created["uid"] == moved["uid"] == cancelled["uid"]
+    assert moved["starts_at"] != created["starts_at"]
+    assert moved["starts_at"] == cancelled["starts_at"]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from forms_service import events
 from forms_service.booking.models import Booking
-from forms_service.booking.reserve import cancel, reserve
+from forms_service.booking.reserve import cancel, move, reserve
 from forms_service.db import db
 from forms_service.models import Lead, OutboxMessage, utcnow
 from forms_service.outbox import enqueue
@@ -41,7 +41,8 @@ def snapshot(row):
     if not hasattr(row, "id"):
         return row
     return SimpleNamespace(**{name: getattr(row, name, None) for name in (
-        "id", "name", "language", "status", "replaced_by")})
+        "id", "name", "language", "status", "replaced_by", "kind", "booking_id",
+        "from_starts_at", "starts_at", "sequence")})
 
 
 def queue_one(app, connection, booking, **rows):
@@ -131,21 +132,26 @@ def test_booking_moving_and_cancelling_announce_in_their_transaction(bapp):
         with bapp.test_request_context():
             first = reserve(availability, first_start, details, NOW)
             first_id = first.id
-            moved = reserve(availability, first_start + timedelta(hours=1), details, NOW,
-                            replace=first)
-            moved_id = moved.id
+            moved = move(availability, first, first_start + timedelta(hours=1), NOW)
+            assert moved.id == first_id  # rescheduled in place
             assert cancel(moved, by="staff")
     finally:
         for signal, receiver in connections:
             signal.disconnect(receiver, sender=bapp)
-    made, move, cancelled = heard
+    made, moved_event, cancelled = heard
     assert all(event["in_transaction"] and event["seen"] == "anna@example.com"
                for event in heard)
-    assert made["booking"].id == first_id and set(made) == {"in_transaction", "seen", "booking"}
-    assert (move["booking"].id, move["previous"].id) == (moved_id, first_id)
-    assert (move["previous"].status, move["previous"].replaced_by) == ("cancelled", moved_id)
+    assert made["booking"].id == first_id and set(made) == {
+        "in_transaction", "seen", "booking", "step"}
+    assert (made["step"].kind, made["step"].booking_id) == ("booked", first_id)
+    after = moved_event["booking"]
+    assert (after.id, after.status, after.sequence) == (first_id, "confirmed", 1)
+    assert (moved_event["step"].kind, moved_event["step"].booking_id) == ("moved", first_id)
+    assert moved_event["step"].from_starts_at == first_start.replace(tzinfo=None)
+    assert moved_event["step"].starts_at == (first_start + timedelta(hours=1)).replace(tzinfo=None)
     assert (cancelled["booking"].id, cancelled["booking"].status, cancelled["by"]) == (
-        moved_id, "cancelled", "staff")
+        first_id, "cancelled", "staff")
+    assert cancelled["step"].kind == "cancelled"
 
 
 def test_a_failing_receiver_fails_the_booking_and_leaves_nothing(bapp, visitor):
