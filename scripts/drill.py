@@ -41,6 +41,7 @@ from drill_smtp import CountingSMTP, Tarpit, socket_owner  # noqa: E402 - script
 from freeze_proxy import FreezeProxy  # noqa: E402 - the tests' proxy, reused
 
 from forms_service.booking.messages import TAKEN  # noqa: E402
+from forms_service.config import from_environment  # noqa: E402
 from forms_service.i18n import load_catalogs  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -166,7 +167,9 @@ class Services:
                              f"(see {self.workdir}/web{n + 1}.log)")
 
     def start_worker(self, n):
-        app = f"forms_service:create_app({WORKER_CONFIG!r})"
+        # A config given to create_app replaces the environment: read the worker's here.
+        config = {**from_environment(self.env), **WORKER_CONFIG}
+        app = f"forms_service:create_app({config!r})"
         self.workers[n] = self._spawn(f"worker{n + 1}",
                                       [str(BIN / "flask"), "--app", app, "outbox", "run"], {})
 

@@ -4,24 +4,16 @@ init_app reads the availability file (instance/availability.toml, else the commi
 example), registers the blueprint and tells the outbox how to build the booking mails.
 """
 
-import os
 from pathlib import Path
 
 from .availability import load_availability
 
 EXAMPLE = Path(__file__).parent / "availability.example.toml"
-DEFAULTS = {
-    # Good for rescheduling until the last meeting of the horizon has passed.
-    "BOOKING_LINK_MAX_AGE": 60 * 24 * 3600,
-    # A callable returning the current aware UTC time (tests); None means the real clock.
-    "BOOKING_CLOCK": None,
-}
 
 
 def availability_file(app):
     """FORMS_BOOKING_AVAILABILITY, else instance/availability.toml, else the example."""
-    configured = app.config.get("BOOKING_AVAILABILITY_FILE") or os.environ.get(
-        "FORMS_BOOKING_AVAILABILITY")
+    configured = app.config.get("BOOKING_AVAILABILITY_FILE")
     if configured:
         return Path(configured)
     instance = Path(app.instance_path) / "availability.toml"
@@ -35,8 +27,6 @@ def init_app(app):
     from .blueprint import bp
     from .mails import BUILDERS, deliver, visitor_mail
 
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     app.extensions["booking_availability"] = load_availability(availability_file(app))
     for kind, build in BUILDERS.items():
         # The visitor's confirmation never waits behind sales' notifications.

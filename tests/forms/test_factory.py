@@ -1,4 +1,6 @@
-"""create_app: embedded defaults without any environment, FORMS_* variables, migrations."""
+"""create_app: embedded defaults without any environment, FORMS_* variables, migrations.
+
+Each variable on its own and the README's table: test_config.py."""
 
 import sqlite3
 
@@ -12,16 +14,9 @@ from forms_service import db as database
 from forms_service.config import database_url, from_environment
 from forms_service.db import db
 
-FORMS_VARS = ["FORMS_DATABASE_URL", "FORMS_SECRET_KEY", "FORMS_SMTP_URL", "FORMS_MAIL_FROM",
-              "FORMS_SUPPORT_EMAIL", "FORMS_SALES_EMAIL", "FORMS_SITE_URL",
-              "FORMS_RATELIMIT_STORAGE_URL", "FORMS_RATELIMIT_ENABLED", "FORMS_OUTBOX_THREAD",
-              "FORMS_AUTO_MIGRATE"]
-
-
 @pytest.fixture
 def no_env(monkeypatch, tmp_path, ebook_source):
-    for name in FORMS_VARS:
-        monkeypatch.delenv(name, raising=False)
+    # tests/conftest.py has cleared every FORMS_* variable; test_config.py covers each one.
     monkeypatch.setenv("FORMS_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("FORMS_EBOOK_SOURCE_DIR", str(ebook_source))
     monkeypatch.setenv("FORMS_OUTBOX_THREAD", "false")
@@ -64,8 +59,6 @@ def test_environment_variables(monkeypatch):
     monkeypatch.setenv("FORMS_RATELIMIT_STORAGE_URL", "redis://cache:6379/0")
     monkeypatch.setenv("FORMS_RATELIMIT_ENABLED", "false")
     monkeypatch.setenv("FORMS_SUPPORT_EMAIL", "help@normkraft.se")
-    for name in ("FORMS_OUTBOX_THREAD", "FORMS_AUTO_MIGRATE"):
-        monkeypatch.delenv(name, raising=False)
     settings = from_environment()
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/forms"
     assert settings["SITE_URL"] == "https://normkraft.se"

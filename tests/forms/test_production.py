@@ -18,6 +18,7 @@ import pytest
 from forms_helpers import ROOT, SITE, Signup, SMTPCollector, free_port, make_app, wait_for
 from sqlalchemy import select
 
+from forms_service.config import from_environment
 from forms_service.db import db
 from forms_service.models import OutboxMessage
 
@@ -37,8 +38,11 @@ def service_env(tmp_path, ebook_source, **variables):
 
 
 def start_worker(env, **config):
-    """`flask outbox run` in its own process, with config passed to create_app."""
-    app = f"forms_service:create_app({config!r})"
+    """`flask outbox run` in its own process: env's settings and config, passed to create_app.
+
+    A config given to create_app replaces the environment, so env is read here.
+    """
+    app = f"forms_service:create_app({ {**from_environment(env), **config}!r})"
     return subprocess.Popen([FLASK, "--app", app, "outbox", "run"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

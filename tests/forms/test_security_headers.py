@@ -62,6 +62,5 @@ def test_every_route_sends_the_security_headers(tmp_path, ebook_source, site_url
 def test_the_cookie_is_secure_only_on_an_https_site(monkeypatch, site_url, secure):
     from forms_service.config import from_environment
 
-    monkeypatch.delenv("FORMS_COOKIE_SECURE", raising=False)
     monkeypatch.setenv("FORMS_SITE_URL", site_url)
     assert from_environment()["SESSION_COOKIE_SECURE"] is secure
