@@ -44,8 +44,7 @@ def create_app(test_config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    app.extensions["forms_catalogs"] = i18n.load_catalogs()
-    app.jinja_env.globals["_"] = i18n.translate
+    i18n.init_app(app)
     layout.init_app(app)
     logs.init_app(app)  # first, so every later hook's log lines carry the request id
     database.init_app(app)
@@ -62,7 +61,7 @@ def create_app(test_config=None):
         with app.app_context():
             flask_migrate.upgrade(directory=app.config["MIGRATIONS_DIR"])
     ensure_pdfs(app.config["EBOOK_SOURCE_DIR"], app.config["EBOOK_DIR"],
-                sorted(app.extensions["forms_catalogs"]))
+                sorted(app.extensions["forms_languages"]))
     if app.config["OUTBOX_THREAD"]:
         from .outbox import OutboxThread
 

@@ -154,6 +154,8 @@ def server_settings(environ=None):
 
 DEFAULTS = {
     "FORMS_PREFIX": "/forms",
+    # The .po catalogs, one folder per language (forms_service/i18n.py); None: translations/.
+    "TRANSLATIONS_SOURCE_DIR": None,
     "MIGRATIONS_DIR": str(PACKAGE_DIR / "migrations"),
     "DEFAULT_LANGUAGE": "sv",
     # Stored with every consent. It must change together with the privacy policy pages'

@@ -11,8 +11,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
+from flask_babel import gettext
 
-from .i18n import translate
+from .i18n import language_of
 from .outbox import Undeliverable
 
 log = logging.getLogger(__name__)
@@ -45,14 +46,13 @@ def new_mail(to, subject, reply_to):
 def build_ebook_mail(lead, language, link):
     """Return the confirmation mail carrying the download link, in the reader's language."""
     config = current_app.config
-    msg = new_mail(lead.email, translate("Your e-book from Normkraft", language),
-                   config["SUPPORT_EMAIL"])
-    context = {"lead": lead, "link": link, "language": language,
-               "support_email": config["SUPPORT_EMAIL"],
-               "link_days": config["LINK_MAX_AGE"] // 86400,
-               "_": lambda msgid, **kw: translate(msgid, language, **kw)}
-    msg.set_content(render_template("ebook/mail.txt", **context))
-    msg.add_alternative(render_template("ebook/mail.html", **context), subtype="html")
+    with language_of(language):
+        msg = new_mail(lead.email, gettext("Your e-book from Normkraft"), config["SUPPORT_EMAIL"])
+        context = {"lead": lead, "link": link, "language": language,
+                   "support_email": config["SUPPORT_EMAIL"],
+                   "link_days": config["LINK_MAX_AGE"] // 86400}
+        msg.set_content(render_template("ebook/mail.txt", **context))
+        msg.add_alternative(render_template("ebook/mail.html", **context), subtype="html")
     return msg
 
 

@@ -1,8 +1,9 @@
 """Answers in JSON or HTML, chosen by the Accept header, in the reader's language."""
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext
 
-from .i18n import current_language, translate
+from .i18n import current_language
 
 
 def wants_json():
@@ -12,11 +13,11 @@ def wants_json():
 
 
 def success_message():
-    return translate("Thank you! You will soon get an e-mail from us!")
+    return gettext("Thank you! You will soon get an e-mail from us!")
 
 
 def failure_message():
-    return translate("Oops! Something went wrong. Get in touch with %(email)s",
+    return gettext("Oops! Something went wrong. Get in touch with %(email)s",
                      email=current_app.config["SUPPORT_EMAIL"])
 
 
@@ -38,4 +39,4 @@ def message_answer(title, message, status, errors=None):
 
 def failure(status):
     """The localized 'something went wrong' answer, as JSON or as a page."""
-    return message_answer(translate("Something went wrong"), failure_message(), status)
+    return message_answer(gettext("Something went wrong"), failure_message(), status)

@@ -37,12 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "forms"))
 
+from babel.support import Translations  # noqa: E402
 from drill_smtp import CountingSMTP, Tarpit, socket_owner  # noqa: E402 - scripts/ is on the path
 from freeze_proxy import FreezeProxy  # noqa: E402 - the tests' proxy, reused
 
 from forms_service.booking.messages import TAKEN  # noqa: E402
 from forms_service.config import from_environment  # noqa: E402
-from forms_service.i18n import load_catalogs  # noqa: E402
+from forms_service.i18n import CATALOG_DIR, DOMAIN, compile_catalogs  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SIGNUPS = int(os.environ.get("DRILL_SIGNUPS", 20000))
@@ -483,14 +484,12 @@ def drain(database):
 
 
 def expected_messages():
-    catalogs = load_catalogs()
-
-    def text(msgid, lang, **params):
-        value = catalogs.get(lang, {}).get(msgid, msgid)
-        return value % params if params else value
-
-    failure = {lang: text(FAILURE_MSGID, lang, email=SUPPORT) for lang in ("sv", "en")}
-    taken = {lang: text(TAKEN, lang) for lang in ("sv", "en")}
+    """The failure and taken-slot messages in sv and en, from the service's own catalogs."""
+    with tempfile.TemporaryDirectory() as compiled:
+        compile_catalogs(CATALOG_DIR, compiled)
+        catalogs = {lang: Translations.load(compiled, [lang], DOMAIN) for lang in ("sv", "en")}
+    failure = {lang: t.ugettext(FAILURE_MSGID) % {"email": SUPPORT} for lang, t in catalogs.items()}
+    taken = {lang: t.ugettext(TAKEN) for lang, t in catalogs.items()}
     return failure, taken
 
 

@@ -5,9 +5,10 @@ Kinds: booking_request / booking_cancel go to the visitor in their language with
 """
 
 from flask import current_app, render_template, url_for
+from flask_babel import gettext
 
 from ..db import db
-from ..i18n import translate
+from ..i18n import language_of
 from ..mailer import new_mail, send
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
@@ -30,7 +31,6 @@ def _context(booking, language):
         "when_home": when(start, end, language, home) if zone.key != home.key else None,
         "topics": topic_labels(booking.topic_list, language),
         "support_email": current_app.config["SUPPORT_EMAIL"],
-        "_": lambda msgid, **kw: translate(msgid, language, **kw),
     }
 
 
@@ -45,43 +45,45 @@ def visitor_mail(message):
     """The confirmation (or cancellation) for the visitor, with the .ics invite."""
     booking = db.session.get(Booking, message.booking_id)
     language = message.language
-    cancel = message.kind == "booking_cancel"
-    context = _context(booking, language)
-    context["cancelled"] = cancel
-    context["link"] = None if cancel else url_for(
-        "booking.manage", token=manage_token(booking), _external=True)
-    if cancel:
-        subject = translate("Your meeting with Normkraft is cancelled", language)
-    else:
-        subject = translate("Your meeting with Normkraft is booked", language)
-    msg = new_mail(booking.email, subject, current_app.config["SALES_EMAIL"])
-    msg.set_content(render_template("booking/mail_visitor.txt", **context))
-    msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
-    method = "CANCEL" if cancel else "REQUEST"
-    ics = invite(booking, method=method, sequence=max(booking.sequence, 1) if cancel else 0,
-                 organizer=_organizer(booking),
-                 summary=translate("Meeting with Normkraft", language),
-                 description=render_template("booking/invite.txt", **context))
-    msg.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
-                       params={"method": method})
-    return msg
+    with language_of(language):
+        cancel = message.kind == "booking_cancel"
+        context = _context(booking, language)
+        context["cancelled"] = cancel
+        context["link"] = None if cancel else url_for(
+            "booking.manage", token=manage_token(booking), _external=True)
+        if cancel:
+            subject = gettext("Your meeting with Normkraft is cancelled")
+        else:
+            subject = gettext("Your meeting with Normkraft is booked")
+        msg = new_mail(booking.email, subject, current_app.config["SALES_EMAIL"])
+        msg.set_content(render_template("booking/mail_visitor.txt", **context))
+        msg.add_alternative(render_template("booking/mail_visitor.html", **context), subtype="html")
+        method = "CANCEL" if cancel else "REQUEST"
+        ics = invite(booking, method=method, sequence=max(booking.sequence, 1) if cancel else 0,
+                     organizer=_organizer(booking),
+                     summary=gettext("Meeting with Normkraft"),
+                     description=render_template("booking/invite.txt", **context))
+        msg.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
+                           params={"method": method})
+        return msg
 
 
 def sales_mail(message):
     """The notification to sales with every detail the visitor gave."""
     booking = db.session.get(Booking, message.booking_id)
     language = message.language
-    cancel = message.kind == "booking_sales_cancel"
-    context = _context(booking, language)
-    context["cancelled"] = cancel
-    company = " ".join(booking.company.split())  # one header line
-    if cancel:
-        subject = translate("Meeting cancelled: %(company)s", language, company=company)
-    else:
-        subject = translate("New meeting booked: %(company)s", language, company=company)
-    msg = new_mail(current_app.config["SALES_EMAIL"], subject, booking.email)
-    msg.set_content(render_template("booking/mail_sales.txt", **context))
-    return msg
+    with language_of(language):
+        cancel = message.kind == "booking_sales_cancel"
+        context = _context(booking, language)
+        context["cancelled"] = cancel
+        company = " ".join(booking.company.split())  # one header line
+        if cancel:
+            subject = gettext("Meeting cancelled: %(company)s", company=company)
+        else:
+            subject = gettext("New meeting booked: %(company)s", company=company)
+        msg = new_mail(current_app.config["SALES_EMAIL"], subject, booking.email)
+        msg.set_content(render_template("booking/mail_sales.txt", **context))
+        return msg
 
 
 def deliver(message):

@@ -1,6 +1,7 @@
 """Booked consultations: the list, and a detail page with sales' status and notes."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..booking.blueprint import now
@@ -9,7 +10,6 @@ from ..booking.models import CONFIRMED, Booking
 from ..booking.reserve import cancel as cancel_booking
 from ..booking.reserve import has_started
 from ..db import db
-from ..i18n import translate
 from ..models import utcnow
 from .filters import filter_form
 from .forms import FollowUpForm
@@ -30,7 +30,7 @@ def bookings():
     leads = emails_with_leads(db.session, [row.email.lower() for row in rows])
     return render_template("desk/bookings.html", form=form, rows=rows, leads=leads,
                            page=page, more=more, lang=g.lang,
-                           topic_labels=topic_labels, title=translate("Bookings"))
+                           topic_labels=topic_labels, title=gettext("Bookings"))
 
 
 @bp.route("/bookings/<int:booking_id>", methods=["GET", "POST"])
@@ -48,7 +48,7 @@ def booking(booking_id):
         follow_up.updated_by = current_user().email
         db.session.add(follow_up)
         db.session.commit()
-        flash(translate("Saved."))
+        flash(gettext("Saved."))
         return redirect(url_for("desk.bookings.booking", booking_id=booking_id), code=303)
     moved_here = db.session.scalar(
         select(Booking.id).where(Booking.replaced_by == item.id).limit(1)) is not None
@@ -56,7 +56,7 @@ def booking(booking_id):
                            stage=stage_of(item, follow_up, moved_here),
                            replacement=item.replaced_by, started=has_started(item, now()),
                            topics=topic_labels(item.topic_list, g.lang), lang=g.lang,
-                           title=translate("Booking")), 422 if form.errors else 200
+                           title=gettext("Booking")), 422 if form.errors else 200
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
@@ -67,7 +67,7 @@ def cancel(booking_id):
         abort(404)
     if has_started(item, now()) or not cancel_booking(item, by="staff"):
         # Started, or cancelled or moved meanwhile: the page shows how it stands now.
-        flash(translate("The meeting could not be cancelled: it has started or changed."))
+        flash(gettext("The meeting could not be cancelled: it has started or changed."))
     else:
-        flash(translate("The meeting is cancelled."))
+        flash(gettext("The meeting is cancelled."))
     return redirect(url_for("desk.bookings.booking", booking_id=booking_id), code=303)

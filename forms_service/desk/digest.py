@@ -9,12 +9,13 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..booking.forms import topic_labels
 from ..booking.models import CONFIRMED, Booking
 from ..db import db
-from ..i18n import translate
+from ..i18n import language_of
 from ..mailer import send
 from ..models import Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
@@ -44,18 +45,19 @@ def build_digest(since, until, language):
         .order_by(Booking.starts_at)))
     context = {"leads": leads, "meetings": meetings, "language": language,
                "standard_of": standard_of, "days": config["DIGEST_UPCOMING_DAYS"],
-               "topics": lambda booking: ", ".join(topic_labels(booking.topic_list, language)),
-               "_": lambda msgid, **kw: translate(msgid, language, **kw)}
+               "topics": lambda booking: ", ".join(topic_labels(booking.topic_list, language))}
     msg = EmailMessage()
     # Counts only in the headers: names and addresses stay in the body.
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = config["SALES_EMAIL"]
-    msg["Subject"] = translate("Normkraft digest: %(leads)s new leads, %(meetings)s meetings",
-                               language, leads=len(leads), meetings=len(meetings))
+    with language_of(language):
+        msg["Subject"] = gettext("Normkraft digest: %(leads)s new leads, %(meetings)s meetings",
+                                 leads=len(leads), meetings=len(meetings))
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> "))
-    msg.set_content(render_template("desk/digest.txt", **context))
-    msg.add_alternative(render_template("desk/digest.html", **context), subtype="html")
+    with language_of(language):
+        msg.set_content(render_template("desk/digest.txt", **context))
+        msg.add_alternative(render_template("desk/digest.html", **context), subtype="html")
     return msg
 
 

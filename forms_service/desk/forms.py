@@ -1,5 +1,6 @@
 """The desk's forms: login, list filters, booking follow-up, privacy requests."""
 
+from flask_babel import lazy_gettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,7 +12,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..i18n import lazy
 from ..validators import EMAIL_MAX, ServiceForm, ValidEmail
 from .models import FOLLOW_UP_STATUSES
 
@@ -20,9 +20,9 @@ SEARCH_MAX = 200
 
 
 class LoginForm(ServiceForm):
-    email = StringField(validators=[DataRequired(lazy("Please enter your e-mail address.")),
+    email = StringField(validators=[DataRequired(lazy_gettext("Please enter your e-mail address.")),
                                     Length(max=EMAIL_MAX)])
-    password = PasswordField(validators=[DataRequired(lazy("Please enter your password."))])
+    password = PasswordField(validators=[DataRequired(lazy_gettext("Please enter your password."))])
     next = HiddenField()
 
 
@@ -53,19 +53,19 @@ class FilterForm(ServiceForm):
 
 class FollowUpForm(ServiceForm):
     status = SelectField(choices=FOLLOW_UP_STATUSES,
-                         validators=[DataRequired(lazy("Please choose a status."))])
+                         validators=[DataRequired(lazy_gettext("Please choose a status."))])
     notes = TextAreaField(validators=[Length(
-        max=NOTES_MAX, message=lazy("Please use at most %(max)d characters."))])
+        max=NOTES_MAX, message=lazy_gettext("Please use at most %(max)d characters."))])
 
 
 class PersonForm(ServiceForm):
     email = StringField(validators=[
-        DataRequired(lazy("Please enter your e-mail address.")),
-        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
+        DataRequired(lazy_gettext("Please enter your e-mail address.")),
+        Length(max=EMAIL_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
         ValidEmail(),
     ], filters=[lambda v: v.strip() if v else v])
 
 
 class EraseForm(PersonForm):
     confirm = BooleanField(validators=[
-        DataRequired(lazy("Please confirm that everything about this person is erased."))])
+        DataRequired(lazy_gettext("Please confirm that everything about this person is erased."))])

@@ -5,11 +5,11 @@ A move cancels the old time and books a new one: the old row is "replaced" and t
 "moved". The stage is computed (in SQL for filters, counts and lists), never stored twice.
 """
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, exists
 from sqlalchemy.orm import aliased
 
 from ..booking.models import CANCELLED, Booking
-from ..i18n import translate
 from .models import OUTCOMES, FollowUp
 
 STAGES = ("booked", "moved", *OUTCOMES, "cancelled-visitor", "cancelled-staff", "replaced")
@@ -23,7 +23,7 @@ LABELS = {"booked": "booked", "moved": "moved", "held": "held", "no-show": "no-s
 
 def stage_label(stage):
     """The stage's name in the request's language."""
-    return translate(LABELS.get(stage, stage))
+    return gettext(LABELS.get(stage, stage))
 
 
 def stage_column():

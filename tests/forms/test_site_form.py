@@ -4,12 +4,14 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
+from flask_babel import gettext
 from forms_helpers import make_app
 from site_helpers import build_fixture
 
+from forms_service import create_app
 from forms_service.db import db
 from forms_service.ebook.views import consent_text
-from forms_service.i18n import current_language, translate
+from forms_service.i18n import current_language
 from forms_service.responses import failure_message
 
 
@@ -38,7 +40,7 @@ def test_ebook_page_form(built_site, tmp_path, ebook_source, path, lang, privacy
     app = make_app(tmp_path, ebook_source)
     with app.test_request_context(f"/?lang={lang}"):
         expected = consent_text()
-        assert translate("Send me the e-book") == form.button.get_text(strip=True)
+        assert gettext("Send me the e-book") == form.button.get_text(strip=True)
     with app.app_context():
         db.engine.dispose()
     shown = " ".join(label.get_text().split())
@@ -73,7 +75,12 @@ def test_one_variable_sets_the_support_address_of_site_and_service(
                           form["data-error-message"]))
     assert {form for _, _, form, _ in shown} == {"ebook-form", "booking-form"}
     assert {lang for _, lang, _, _ in shown} == {"sv", "en"}
-    app = make_app(tmp_path, ebook_source, AUTO_MIGRATE=False)
+    # The service reads the same variable: built from the environment, as in production.
+    for name, value in {"FORMS_INSTANCE_PATH": tmp_path / "instance", "FORMS_AUTO_MIGRATE": "false",
+                        "FORMS_EBOOK_SOURCE_DIR": ebook_source, "FORMS_OUTBOX_THREAD": "false",
+                        "FORMS_DATABASE_URL": f"sqlite:///{tmp_path / 'forms.sqlite3'}"}.items():
+        monkeypatch.setenv(name, str(value))
+    app = create_app()
     for path, lang, _, message in shown:
         assert address in message, path
         with app.test_request_context(f"/?lang={lang}"):
