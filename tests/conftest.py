@@ -13,7 +13,7 @@ from site_helpers import (
     ROOT,
     build,
     build_fixture,
-    missing_service,
+    require,
     serve_wsgi,
 )
 
@@ -50,7 +50,7 @@ def content_copy(tmp_path) -> Path:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        missing_service("Debian's chromium")
+        require("Debian's chromium")
     return path
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,13 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from site_helpers import FIXTURE_SITE, ROOT, edit
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from site_helpers import FIXTURE_SITE, ROOT, edit, free_port
 
 
 def _get(url: str) -> tuple[int, str, dict]:
@@ -67,7 +60,7 @@ def dev_server(tmp_path):
         f"STANDARDS_DATA = {str(content / 'data' / 'standards.toml')!r}\n",
         encoding="utf-8",
     )
-    port = _free_port()
+    port = free_port()
     instance = tmp_path / "instance"
     # tests/conftest.py has cleared the FORMS_* variables of the shell.
     env = dict(os.environ, PYTHONPATH=str(ROOT), FORMS_INSTANCE_PATH=str(instance))
@@ -174,7 +167,7 @@ def test_a_broken_service_stops_make_run_with_its_traceback(tmp_path):
     (broken / "__init__.py").write_text("import a_module_that_is_not_there\n", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=f"{broken.parent}{os.pathsep}{ROOT}")
     result = subprocess.run(
-        [sys.executable, "-m", "devserver", "--port", str(_free_port()),
+        [sys.executable, "-m", "devserver", "--port", str(free_port()),
          "--output", str(tmp_path / "output")],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

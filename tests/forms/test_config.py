@@ -4,11 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from forms_helpers import make_app
 
 from forms_service import config, create_app
 from forms_service.booking import EXAMPLE
-from forms_service.db import db
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 TABLE_START = "**Configuration** (environment variables"
@@ -89,7 +87,7 @@ def _setting(variable, tmp_path, ebook_source):
     return address, address
 
 
-def test_every_variable_reaches_the_app(monkeypatch, tmp_path, ebook_source):
+def test_every_variable_reaches_the_app(monkeypatch, tmp_path, ebook_source, closing):
     expected = {}
     for variable in config.VARIABLES:
         value, setting = _setting(variable, tmp_path, ebook_source)
@@ -97,13 +95,9 @@ def test_every_variable_reaches_the_app(monkeypatch, tmp_path, ebook_source):
             assert setting != variable.parse(variable.default), variable.name
         monkeypatch.setenv(variable.name, value)
         expected[variable.key] = setting
-    app = create_app()
-    try:
-        assert app.instance_path == expected.pop("INSTANCE_PATH")
-        assert {key: app.config[key] for key in expected} == expected
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    app = closing(create_app())
+    assert app.instance_path == expected.pop("INSTANCE_PATH")
+    assert {key: app.config[key] for key in expected} == expected
 
 
 def test_without_variables_every_setting_has_its_default(monkeypatch):
@@ -123,13 +117,9 @@ def test_the_server_variables_reach_gunicorn(variable):
     assert config.server_settings({})[variable.key] not in (None, variable.parse(value))
 
 
-def test_a_test_config_replaces_the_environment(monkeypatch, tmp_path, ebook_source):
+def test_a_test_config_replaces_the_environment(monkeypatch, build_app):
     monkeypatch.setenv("FORMS_SUPPORT_EMAIL", "stray@example.com")
     monkeypatch.setenv("FORMS_RETENTION_DAYS", "1")
-    app = make_app(tmp_path, ebook_source)
-    try:
-        assert app.config["SUPPORT_EMAIL"] == "support@normkraft.se"
-        assert app.config["RETENTION_DAYS"] == 30
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    app = build_app()
+    assert app.config["SUPPORT_EMAIL"] == "support@normkraft.se"
+    assert app.config["RETENTION_DAYS"] == 30

@@ -11,7 +11,6 @@ from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.validators import Length
 
-from forms_service.db import db
 from forms_service.desk.forms import FollowUpForm
 from forms_service.i18n import CATALOG_DIR, compile_catalogs, languages
 from forms_service.validators import ServiceForm
@@ -35,7 +34,7 @@ def test_english_catalog_is_the_identity():
     assert all(k == v for k, v in msgids(CATALOG_DIR / "en/LC_MESSAGES/forms.po").items())
 
 
-def test_a_new_language_needs_only_a_catalog(tmp_path, ebook_source):
+def test_a_new_language_needs_only_a_catalog(tmp_path, ebook_source, build_app):
     shutil.copytree(CATALOG_DIR, tmp_path / "t")
     fi = tmp_path / "t" / "fi" / "LC_MESSAGES"
     fi.mkdir(parents=True)
@@ -44,15 +43,13 @@ def test_a_new_language_needs_only_a_catalog(tmp_path, ebook_source):
         'msgstr "Kiitos! Saat pian meiltä sähköpostia!"')
     (fi / "forms.po").write_text(text)
     (ebook_source / "fi.md").write_text("# Vaatimuksista sertifikaattiin\n", encoding="utf-8")
-    app = make_app(tmp_path, ebook_source, TRANSLATIONS_SOURCE_DIR=str(tmp_path / "t"))
+    app = build_app(TRANSLATIONS_SOURCE_DIR=str(tmp_path / "t"))
     with app.test_request_context("/?lang=fi"):
         assert languages() == ["en", "fi", "sv"]
         assert gettext("Thank you! You will soon get an e-mail from us!") == (
             "Kiitos! Saat pian meiltä sähköpostia!")
     answer = Signup(app.test_client()).json(lang="fi")
     assert answer.get_json()["message"] == "Kiitos! Saat pian meiltä sähköpostia!"
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_catalogs_are_compiled_into_the_instance_folder_once(tmp_path):
@@ -81,9 +78,9 @@ def test_a_changed_catalog_is_compiled_again(tmp_path):
     ("en", 1, "Field cannot be longer than 1 character."),
     ("en", 200, "Field cannot be longer than 200 characters."),
 ])
-def test_wtforms_plurals_follow_the_catalogs_rule(tmp_path, ebook_source, lang, limit, expected):
+def test_wtforms_plurals_follow_the_catalogs_rule(lang, limit, expected, build_app):
     # WTForms asks ngettext; the catalog's Plural-Forms picks the form, no rule of our own.
-    app = make_app(tmp_path, ebook_source)
+    app = build_app()
     with app.test_request_context(f"/?lang={lang}"):
         class Search(ServiceForm):  # as the desk's search box, with this limit
             q = StringField(validators=[Length(max=limit)])
@@ -91,8 +88,6 @@ def test_wtforms_plurals_follow_the_catalogs_rule(tmp_path, ebook_source, lang, 
         form = Search(MultiDict({"q": "x" * (limit + 1)}), meta={"csrf": False})
         assert not form.validate()
         assert form.q.errors == [expected]
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize(
