@@ -80,7 +80,7 @@ def _too_many(exc):
     seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
     minutes = max(1, round(seconds / 60))
     message = gettext("Too many attempts. Please try again in %(minutes)d minutes.",
-                        minutes=minutes) if minutes > 1 else gettext(
+                      minutes=minutes) if minutes > 1 else gettext(
         "Too many attempts. Please try again in a minute.")
     response = message_answer(gettext("Too many attempts"), message, 429)
     if not isinstance(response, tuple):

@@ -18,7 +18,7 @@ def success_message():
 
 def failure_message():
     return gettext("Oops! Something went wrong. Get in touch with %(email)s",
-                     email=current_app.config["SUPPORT_EMAIL"])
+                   email=current_app.config["SUPPORT_EMAIL"])
 
 
 def json_answer(ok, message, status, errors=None, **extra):

@@ -42,7 +42,7 @@ def field_label(name):
 
 def _control_characters(field):
     return BadInput(field, lazy_gettext("The field “%(field)s” contains characters that are not "
-                                "allowed. Please remove them and try again."))
+                                        "allowed. Please remove them and try again."))
 
 
 def _check(items, pattern):
@@ -89,5 +89,5 @@ def milliseconds(value, field="elapsed"):
         number = math.nan
     if not math.isfinite(number) or not 0 <= number <= ELAPSED_MAX_MS:
         raise BadInput(field, lazy_gettext("The form's timing was not a number of milliseconds. "
-                                   "Please reload the page and try again."))
+                                           "Please reload the page and try again."))
     return number

@@ -40,7 +40,7 @@ class ValidEmail:
         except EmailNotValidError:
             return lazy_gettext("Please enter a valid e-mail address.")
         return lazy_gettext("Please use an address with only Latin letters (a–z), digits and "
-                    "characters like . _ - before the @.")
+                            "characters like . _ - before the @.")
 
 
 class CatalogTranslations:

@@ -130,4 +130,4 @@ def moved():
     use_language(request.args.get("lang"))
     return render_template("ebook/message.html", lang=g.lang, title=gettext("Thank you!"),
                            message=gettext("Your meeting has been moved. The new invitation "
-                                             "is on its way to your inbox."))
+                                           "is on its way to your inbox."))

@@ -18,5 +18,5 @@ PROBLEMS = {
 def problem_message(code, availability):
     """The localized reason a start time was refused."""
     return gettext(PROBLEMS[code],
-                     hours=int(availability.notice.total_seconds() // 3600),
-                     days=availability.horizon.days)
+                   hours=int(availability.notice.total_seconds() // 3600),
+                   days=availability.horizon.days)

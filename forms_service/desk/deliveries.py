@@ -46,7 +46,7 @@ def receivers():
             state, css = gettext("No deliveries yet"), "pending"
         elif row.open_until and row.open_until > now:
             state, css = gettext("Paused (failed attempts in a row: %(count)s) until",
-                                   count=row.failures), "failed"
+                                 count=row.failures), "failed"
         elif row.failures:
             state, css = (
                 gettext("Failed attempts in a row: %(count)s", count=row.failures),

@@ -47,5 +47,5 @@ def erase():
         return _page(erase_form=form, status=422)
     counts = erase_person(form.email.data, actor=current_user().email)
     flash(gettext("Erased: %(leads)s leads, %(bookings)s bookings, %(messages)s messages.",
-                    **counts))
+                  **counts))
     return redirect(url_for("desk.privacy.privacy"), code=303)

@@ -139,7 +139,7 @@ def _send_new_link(form, signals):
     request_new_link(form.email.data.lower(), g.lang)
     return render_template("ebook/message.html", lang=g.lang, title=gettext("Thank you!"),
                            message=gettext("If we know this address, a new link is on its "
-                                             "way. Please check your inbox.")), 200
+                                           "way. Please check your inbox.")), 200
 
 
 def _resend_page(form, status, notice=None):
