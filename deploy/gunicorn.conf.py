@@ -3,18 +3,21 @@
     gunicorn -c deploy/gunicorn.conf.py
 
 Every value can be changed through the environment, so one file serves every instance:
-FORMS_BIND (127.0.0.1:8001), FORMS_WORKERS (2 per CPU), FORMS_THREADS (4).
+FORMS_BIND (127.0.0.1:8001), FORMS_WORKERS (2 per CPU), FORMS_THREADS (4), FORMS_SCRIPT_NAME
+(/forms); their defaults live with the app's in forms_service/config.py.
 """
 
-import multiprocessing
 import os
 
+from forms_service.config import server_settings
+
+server = server_settings()
 wsgi_app = "forms_service:create_app()"
-bind = os.environ.get("FORMS_BIND", "127.0.0.1:8001")
+bind = server["bind"]
 # Requests mostly wait on PostgreSQL and Redis: a few processes with threads each.
-workers = int(os.environ.get("FORMS_WORKERS", 2 * multiprocessing.cpu_count()))
+workers = server["workers"]
 worker_class = "gthread"
-threads = int(os.environ.get("FORMS_THREADS", 4))
+threads = server["threads"]
 # Each worker builds its own app (and database pool) after the fork: nothing shared.
 preload_app = False
 # A stuck request: every call the app makes out has a deadline (PostgreSQL 2 s to connect,
@@ -40,7 +43,7 @@ control_socket_disable = True
 # nginx passes /forms/... unchanged; SCRIPT_NAME makes url_for build /forms/... links.
 # JSON logs unless FORMS_LOG_FORMAT says otherwise; the app logs one line per request
 # with its id, so gunicorn's own access log stays off.
-raw_env = ["SCRIPT_NAME=" + os.environ.get("FORMS_SCRIPT_NAME", "/forms"),
+raw_env = ["SCRIPT_NAME=" + server["script_name"],
            "FORMS_LOG_FORMAT=" + os.environ.get("FORMS_LOG_FORMAT", "json")]
 accesslog = None
 loglevel = "info"

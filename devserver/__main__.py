@@ -13,6 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 from pelican.settings import read_settings
 from werkzeug.serving import run_simple
 
+from forms_service.config import from_environment
+
 from .app import create_dev_app, load_forms_app
 from .live import load_catalogs
 from .state import BuildState
@@ -35,8 +37,9 @@ def flask_command() -> str:
         shown = str(flask)
     command = f"{shown} --app forms_service users create --email you@normkraft.se"
     # The command must find the same instance folder (database) as this server.
-    if os.environ.get("FORMS_INSTANCE_PATH"):
-        command = f"FORMS_INSTANCE_PATH={shlex.quote(os.environ['FORMS_INSTANCE_PATH'])} {command}"
+    instance = from_environment()["INSTANCE_PATH"]
+    if instance:
+        command = f"FORMS_INSTANCE_PATH={shlex.quote(instance)} {command}"
     return command
 
 
@@ -85,6 +88,8 @@ def main(argv=None) -> int:
 
     output = Path(args.output)
     settings = read_settings(args.settings)
+    site_url = f"http://{args.host}:{args.port}"
+    forms = load_forms_app(site_url)  # first: a broken service stops us before the build
     state = BuildState()
     clear_cache(output)  # the code may have changed since the last run
     state.finished(rebuild(args.settings, output))
@@ -92,8 +97,6 @@ def main(argv=None) -> int:
         return 1
     stop = threading.Event()
     start_watching(args.settings, output, stop, state)
-    site_url = f"http://{args.host}:{args.port}"
-    forms = load_forms_app(site_url)
     catalogs = load_catalogs(settings["I18N_CATALOGS"]) if settings.get("I18N_CATALOGS") else {}
     app = create_dev_app(output, not_found_pages(settings), forms, state, catalogs)
     print(banner(site_url, settings, forms), flush=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -11,18 +10,17 @@ from .live import LiveReload
 from .state import BuildState
 from .static_site import StaticSite
 
-logger = logging.getLogger(__name__)
-
 
 def load_forms_app(site_url: str):
-    """Return the forms service's app (its origin set to `site_url` unless configured)."""
+    """Return the forms service's app (its origin set to `site_url` unless configured).
+
+    A service that cannot be imported stops the devserver with its traceback: serving the
+    site without its forms would hide the error behind a warning.
+    """
+    from forms_service import create_app
+
     os.environ.setdefault("FORMS_SITE_URL", site_url)
-    try:
-        import forms_service
-    except ImportError:
-        return None
-    create_app = getattr(forms_service, "create_app", None)
-    return create_app() if create_app is not None else None
+    return create_app()
 
 
 def create_dev_app(output_dir, not_found_pages, forms=None, state: BuildState | None = None,
@@ -34,7 +32,6 @@ def create_dev_app(output_dir, not_found_pages, forms=None, state: BuildState | 
     site = StaticSite(output_dir, not_found_pages)
     if state is not None:
         site = LiveReload(site, state, catalogs)
-    if forms is None:
-        logger.warning("forms service not available; serving the static site only")
+    if forms is None:  # tests of the static site alone
         return site
     return DispatcherMiddleware(site, {"/forms": forms})

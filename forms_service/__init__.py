@@ -10,36 +10,33 @@ from pathlib import Path
 
 from flask import Flask
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from .config import REPO_ROOT
 
 
-def create_app(config=None):
-    """Build the app: defaults, then FORMS_* environment variables, then config."""
-    from . import bounds, errors, headers, layout, logs
+def create_app(test_config=None):
+    """Build the app: defaults, then the FORMS_* environment, or test_config instead of it.
+
+    As in Flask's tutorial, a test config replaces the environment, so a variable left in a
+    developer's shell never changes a test.
+    """
+    from . import bounds, errors, headers, i18n, layout, logs
     from . import config as settings
     from . import db as database
     from .ebook.pdf import ensure_pdfs
-    from .i18n import load_catalogs, translate
 
-    config = dict(config or {})
-    # Tests keep their files under tmp_path; everything else uses the repository's instance/.
-    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("FORMS_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=str(instance_path or REPO_ROOT / "instance"))
+    config = settings.from_environment({} if test_config is not None else None)
+    config.update(test_config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or REPO_ROOT / "instance"
+    app = Flask(__name__, instance_path=str(instance_path))
     app.config.from_mapping(settings.DEFAULTS)
-    app.config.from_mapping(
-        FORMS_PREFIX="/forms",
-        MIGRATIONS_DIR=str(Path(__file__).parent / "migrations"),
-        EBOOK_SOURCE_DIR=str(REPO_ROOT / "content" / "ebook"),
-    )
-    app.config.from_mapping({k: v for k, v in settings.from_environment().items()
-                             if v is not None or k not in app.config})
-    if config:
-        app.config.from_mapping(config)
+    app.config.from_mapping(config)
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forms.sqlite3'}"
+    if not app.config.get("EBOOK_SOURCE_DIR"):
+        app.config["EBOOK_SOURCE_DIR"] = str(REPO_ROOT / "content" / "ebook")
     if not app.config.get("EBOOK_DIR"):
         app.config["EBOOK_DIR"] = str(instance / "ebook")
     if not app.config.get("SECRET_KEY"):
@@ -51,8 +48,7 @@ def create_app(config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    app.extensions["forms_catalogs"] = load_catalogs()
-    app.jinja_env.globals["_"] = translate
+    i18n.init_app(app)
     layout.init_app(app)
     logs.init_app(app)  # first, so every later hook's log lines carry the request id
     database.init_app(app)
@@ -69,7 +65,7 @@ def create_app(config=None):
         with app.app_context():
             flask_migrate.upgrade(directory=app.config["MIGRATIONS_DIR"])
     ensure_pdfs(app.config["EBOOK_SOURCE_DIR"], app.config["EBOOK_DIR"],
-                sorted(app.extensions["forms_catalogs"]))
+                sorted(app.extensions["forms_languages"]))
     if app.config["OUTBOX_THREAD"]:
         from .outbox import OutboxThread
 

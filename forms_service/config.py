@@ -1,30 +1,43 @@
-"""Configuration read from FORMS_* environment variables, with embedded defaults."""
+"""The service's one configuration: every setting, its default, and the variable setting it.
 
+`DEFAULTS` are the settings no environment variable changes. `VARIABLES` are the FORMS_*
+environment variables of the app, each with the setting it fills and its default as the
+text a shell would give (None: worked out from other settings, see `from_environment`).
+`SERVER_VARIABLES` are read by deploy/gunicorn.conf.py before any app exists. The README's
+variable table lists the same variables with the same defaults (tests/forms/test_config.py).
+"""
+
+import multiprocessing
 import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
 
 
-def _flag(name, default):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
+def flag(value):
+    """Parse an on/off variable: 1, true, yes or on is on, anything else off."""
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _int(name, default):
-    value = os.environ.get(name)
-    return int(value) if value else default
+def text(value):
+    return value
 
 
-def _float(name, default):
-    value = os.environ.get(name)
-    return float(value) if value else default
+def lowercase(value):
+    return value.strip().lower()
 
 
-def _list(name):
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+def comma_list(value):
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def origin(value):
+    return value.rstrip("/")
 
 
 def database_url(url):
@@ -35,65 +48,115 @@ def database_url(url):
     return url
 
 
-def from_environment():
-    """Return the settings taken from the environment; unset values get their default."""
-    site_url = os.environ.get("FORMS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    smtp_url = os.environ.get("FORMS_SMTP_URL") or None
-    database = database_url(os.environ.get("FORMS_DATABASE_URL") or None)
-    https = urlsplit(site_url).scheme == "https"
-    return {
-        # None means: the embedded defaults (SQLite and a key file in instance/).
-        "SQLALCHEMY_DATABASE_URI": database,
-        "SECRET_KEY": os.environ.get("FORMS_SECRET_KEY") or None,
-        "SMTP_URL": smtp_url,
-        "MAIL_FROM": os.environ.get("FORMS_MAIL_FROM", "Normkraft <no-reply@normkraft.se>"),
-        "SUPPORT_EMAIL": os.environ.get("FORMS_SUPPORT_EMAIL", "support@normkraft.se"),
-        "SALES_EMAIL": os.environ.get("FORMS_SALES_EMAIL", "sales@normkraft.se"),
-        "SITE_URL": site_url,
-        "RATELIMIT_STORAGE_URI": os.environ.get("FORMS_RATELIMIT_STORAGE_URL", "memory://"),
-        "RATELIMIT_ENABLED": _flag("FORMS_RATELIMIT_ENABLED", True),
-        "RATELIMIT_PER_IP": os.environ.get("FORMS_RATELIMIT_PER_IP", "10/minute;60/hour"),
-        "RATELIMIT_PER_EMAIL": os.environ.get("FORMS_RATELIMIT_PER_EMAIL", "5/hour"),
-        # Development runs migrations and the mail worker inside the app; production
-        # (an explicit database or SMTP server) runs them as separate commands.
-        "AUTO_MIGRATE": _flag("FORMS_AUTO_MIGRATE", database is None),
-        "OUTBOX_THREAD": _flag("FORMS_OUTBOX_THREAD", smtp_url is None),
-        # Secure cookies follow the site's scheme, not the bind address: a LAN test over
-        # plain http (HOST=0.0.0.0 make run) must keep its session cookie.
-        "SESSION_COOKIE_SECURE": _flag("FORMS_COOKIE_SECURE", https),
-        "PROXY_COUNT": _int("FORMS_PROXY_COUNT", 0),
-        # json in production (deploy/gunicorn.conf.py and the systemd units set it).
-        "LOG_FORMAT": os.environ.get("FORMS_LOG_FORMAT", "text").strip().lower(),
-        "EBOOK_SOURCE_DIR": os.environ.get("FORMS_EBOOK_SOURCE_DIR") or None,
-        "EBOOK_DIR": os.environ.get("FORMS_EBOOK_DIR") or None,
-        # The sales desk (forms_service/desk).
-        "WEBHOOK_URLS": _list("FORMS_WEBHOOK_URLS"),
-        "WEBHOOK_SECRET": os.environ.get("FORMS_WEBHOOK_SECRET") or None,
-        "RETENTION_DAYS": _int("FORMS_RETENTION_DAYS", 30),
-        "DESK_LOGIN_LIMIT": os.environ.get("FORMS_DESK_LOGIN_LIMIT", "5/minute;30/hour"),
-        "DESK_LOCKOUT_ATTEMPTS": _int("FORMS_DESK_LOCKOUT_ATTEMPTS", 5),
-        "DESK_LOCKOUT_MINUTES": _int("FORMS_DESK_LOCKOUT_MINUTES", 15),
-        "DESK_IDLE_MINUTES": _int("FORMS_DESK_IDLE_MINUTES", 30),
-        "DESK_SESSION_HOURS": _int("FORMS_DESK_SESSION_HOURS", 8),
-        # Deadlines on every outside call (README: Production and scale-out).
-        "DB_CONNECT_TIMEOUT": _int("FORMS_DB_CONNECT_TIMEOUT", 2),
-        "DB_STATEMENT_TIMEOUT": _float("FORMS_DB_STATEMENT_TIMEOUT", 4.0),
-        "DB_LOCK_TIMEOUT": _float("FORMS_DB_LOCK_TIMEOUT", 3.0),
-        "DB_POOL_TIMEOUT": _float("FORMS_DB_POOL_TIMEOUT", 3.0),
-        "SMTP_CONNECT_TIMEOUT": _float("FORMS_SMTP_CONNECT_TIMEOUT", 5.0),
-        "SMTP_TIMEOUT": _float("FORMS_SMTP_TIMEOUT", 15.0),
-        "WEBHOOK_TIMEOUT": _float("FORMS_WEBHOOK_TIMEOUT", 5.0),
-        # articles.json of the site build; None: output/articles.json of this repository.
-        "DESK_ARTICLES_FILE": os.environ.get("FORMS_DESK_ARTICLES_FILE") or None,
-        # Consultants' calendars (booking/calendars): how long a reading is reused, how old
-        # the last good one may be while a calendar cannot be read, and the server timeout.
-        "CALENDAR_CACHE_SECONDS": _int("FORMS_CALENDAR_CACHE_SECONDS", 60),
-        "CALENDAR_STALE_SECONDS": _int("FORMS_CALENDAR_STALE_SECONDS", 600),
-        "CALENDAR_TIMEOUT": _float("FORMS_CALENDAR_TIMEOUT", 5.0),
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: the setting it fills, how to read it, its default text."""
+
+    name: str
+    key: str
+    parse: Any = text
+    default: str | None = None
+
+    def read(self, environ):
+        """Return the parsed value from environ; unset or blank gives the default."""
+        raw = environ.get(self.name)
+        if raw is None or raw.strip() == "":
+            raw = self.default
+        return None if raw is None else self.parse(raw)
+
+
+VARIABLES = (
+    # None means: the embedded defaults (SQLite and a key file in instance/).
+    Variable("FORMS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", database_url),
+    Variable("FORMS_SECRET_KEY", "SECRET_KEY"),
+    Variable("FORMS_SMTP_URL", "SMTP_URL"),
+    Variable("FORMS_MAIL_FROM", "MAIL_FROM", text, "Normkraft <no-reply@normkraft.se>"),
+    Variable("FORMS_SUPPORT_EMAIL", "SUPPORT_EMAIL", text, "support@normkraft.se"),
+    Variable("FORMS_SALES_EMAIL", "SALES_EMAIL", text, "sales@normkraft.se"),
+    Variable("FORMS_SITE_URL", "SITE_URL", origin, "http://127.0.0.1:8000"),
+    Variable("FORMS_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI", text, "memory://"),
+    Variable("FORMS_RATELIMIT_ENABLED", "RATELIMIT_ENABLED", flag, "true"),
+    Variable("FORMS_RATELIMIT_PER_IP", "RATELIMIT_PER_IP", text, "10/minute;60/hour"),
+    Variable("FORMS_RATELIMIT_PER_EMAIL", "RATELIMIT_PER_EMAIL", text, "5/hour"),
+    # Development runs migrations and the mail worker inside the app; production
+    # (an explicit database or SMTP server) runs them as separate commands.
+    Variable("FORMS_AUTO_MIGRATE", "AUTO_MIGRATE", flag),
+    Variable("FORMS_OUTBOX_THREAD", "OUTBOX_THREAD", flag),
+    # Secure cookies follow the site's scheme, not the bind address: a LAN test over
+    # plain http (HOST=0.0.0.0 make run) must keep its session cookie.
+    Variable("FORMS_COOKIE_SECURE", "SESSION_COOKIE_SECURE", flag),
+    Variable("FORMS_PROXY_COUNT", "PROXY_COUNT", int, "0"),
+    # json in production (deploy/gunicorn.conf.py and the systemd units set it).
+    Variable("FORMS_LOG_FORMAT", "LOG_FORMAT", lowercase, "text"),
+    Variable("FORMS_EBOOK_SOURCE_DIR", "EBOOK_SOURCE_DIR"),  # None: content/ebook/
+    Variable("FORMS_EBOOK_DIR", "EBOOK_DIR"),  # None: instance/ebook/
+    Variable("FORMS_INSTANCE_PATH", "INSTANCE_PATH"),  # None: the repository's instance/
+    # None: instance/availability.toml, else the example (forms_service/booking).
+    Variable("FORMS_BOOKING_AVAILABILITY", "BOOKING_AVAILABILITY_FILE"),
+    # The sales desk (forms_service/desk).
+    Variable("FORMS_WEBHOOK_URLS", "WEBHOOK_URLS", comma_list, ""),
+    Variable("FORMS_WEBHOOK_SECRET", "WEBHOOK_SECRET"),
+    Variable("FORMS_RETENTION_DAYS", "RETENTION_DAYS", int, "30"),
+    Variable("FORMS_DESK_LOGIN_LIMIT", "DESK_LOGIN_LIMIT", text, "5/minute;30/hour"),
+    Variable("FORMS_DESK_LOCKOUT_ATTEMPTS", "DESK_LOCKOUT_ATTEMPTS", int, "5"),
+    Variable("FORMS_DESK_LOCKOUT_MINUTES", "DESK_LOCKOUT_MINUTES", int, "15"),
+    Variable("FORMS_DESK_IDLE_MINUTES", "DESK_IDLE_MINUTES", int, "30"),
+    Variable("FORMS_DESK_SESSION_HOURS", "DESK_SESSION_HOURS", int, "8"),
+    # Deadlines on every outside call (README: Production and scale-out).
+    Variable("FORMS_DB_CONNECT_TIMEOUT", "DB_CONNECT_TIMEOUT", int, "2"),
+    Variable("FORMS_DB_STATEMENT_TIMEOUT", "DB_STATEMENT_TIMEOUT", float, "4"),
+    Variable("FORMS_DB_LOCK_TIMEOUT", "DB_LOCK_TIMEOUT", float, "3"),
+    Variable("FORMS_DB_POOL_TIMEOUT", "DB_POOL_TIMEOUT", float, "3"),
+    Variable("FORMS_SMTP_CONNECT_TIMEOUT", "SMTP_CONNECT_TIMEOUT", float, "5"),
+    Variable("FORMS_SMTP_TIMEOUT", "SMTP_TIMEOUT", float, "15"),
+    Variable("FORMS_WEBHOOK_TIMEOUT", "WEBHOOK_TIMEOUT", float, "5"),
+    # articles.json of the site build; None: output/articles.json of this repository.
+    Variable("FORMS_DESK_ARTICLES_FILE", "DESK_ARTICLES_FILE"),
+    # Consultants' calendars (booking/calendars): how long a reading is reused, how old
+    # the last good one may be while a calendar cannot be read, and the server timeout.
+    Variable("FORMS_CALENDAR_CACHE_SECONDS", "CALENDAR_CACHE_SECONDS", int, "60"),
+    Variable("FORMS_CALENDAR_STALE_SECONDS", "CALENDAR_STALE_SECONDS", int, "600"),
+    Variable("FORMS_CALENDAR_TIMEOUT", "CALENDAR_TIMEOUT", float, "5"),
+)
+
+SERVER_VARIABLES = (
+    Variable("FORMS_BIND", "bind", text, "127.0.0.1:8001"),
+    Variable("FORMS_WORKERS", "workers", int),  # None: 2 per CPU
+    Variable("FORMS_THREADS", "threads", int, "4"),
+    # nginx passes /forms/... unchanged; SCRIPT_NAME makes url_for build /forms/... links.
+    Variable("FORMS_SCRIPT_NAME", "script_name", text, "/forms"),
+)
+
+
+def from_environment(environ=None):
+    """Return the settings the FORMS_* variables of environ (default: os.environ) give."""
+    environ = os.environ if environ is None else environ
+    settings = {variable.key: variable.read(environ) for variable in VARIABLES}
+    derived = {
+        "AUTO_MIGRATE": settings["SQLALCHEMY_DATABASE_URI"] is None,
+        "OUTBOX_THREAD": settings["SMTP_URL"] is None,
+        "SESSION_COOKIE_SECURE": urlsplit(settings["SITE_URL"]).scheme == "https",
     }
+    for key, value in derived.items():
+        if settings[key] is None:
+            settings[key] = value
+    return settings
+
+
+def server_settings(environ=None):
+    """Return gunicorn's bind, workers, threads and script_name from environ."""
+    environ = os.environ if environ is None else environ
+    settings = {variable.key: variable.read(environ) for variable in SERVER_VARIABLES}
+    if settings["workers"] is None:
+        settings["workers"] = 2 * multiprocessing.cpu_count()
+    return settings
 
 
 DEFAULTS = {
+    "FORMS_PREFIX": "/forms",
+    # The .po catalogs, one folder per language (forms_service/i18n.py); None: translations/.
+    "TRANSLATIONS_SOURCE_DIR": None,
+    "MIGRATIONS_DIR": str(PACKAGE_DIR / "migrations"),
     "DEFAULT_LANGUAGE": "sv",
     # Stored with every consent. It must change together with the privacy policy pages'
     # `Policy_version` metadata (content/pages/*/, Translation_key: privacy), in every
@@ -149,4 +212,9 @@ DEFAULTS = {
     "DIGEST_UPCOMING_DAYS": 7,
     # A callable returning the current aware UTC time for the calendar cache (tests).
     "CALENDAR_CLOCK": None,
+    # Meeting booking (forms_service/booking): a link is good for rescheduling until the
+    # last meeting of the horizon has passed.
+    "BOOKING_LINK_MAX_AGE": 60 * 24 * 3600,
+    # A callable returning the current aware UTC time (tests); None means the real clock.
+    "BOOKING_CLOCK": None,
 }

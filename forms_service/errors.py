@@ -7,6 +7,7 @@ import smtplib
 import time
 
 from flask import request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import (
@@ -19,7 +20,6 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from .db import db
-from .i18n import translate
 from .limits import limiter
 from .responses import failure, message_answer
 from .submission import BadInput, check_request, field_label
@@ -62,16 +62,20 @@ def _write_refused(exc):
 
 def _bad_input(exc):
     log.info("forms: refused input in %r on %s", exc.field, request.path)
-    message = translate(str(exc.message), field=field_label(exc.field or ""))
+    message = gettext(str(exc.message), field=field_label(exc.field or ""))
     errors = {exc.field: [message]} if exc.field else {}
-    return message_answer(translate("Please check what you sent"), message, 422, errors)
+    return message_answer(gettext("Please check what you sent"), message, 422, errors)
 
 
 def _session_expired(exc):
     # The one CSRF answer: a token that is missing, expired or not this session's.
     log.info("forms: CSRF check failed on %s: %s", request.path, exc.description)
-    return message_answer(translate("Your session has expired"),
-                          translate("Your session has expired. Please try again."), 400)
+    return message_answer(gettext("Your session has expired"),
+                          gettext("Your session has expired. Please try again."), 400)
+
+
+TOO_MANY = "Too many attempts. Please try again in %(minutes)d minutes."
+TOO_MANY_SOON = "Too many attempts. Please try again in a minute."
 
 
 def _too_many(exc):
@@ -79,10 +83,8 @@ def _too_many(exc):
     limit = limiter.current_limit
     seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
     minutes = max(1, round(seconds / 60))
-    message = translate("Too many attempts. Please try again in %(minutes)d minutes.",
-                        minutes=minutes) if minutes > 1 else translate(
-        "Too many attempts. Please try again in a minute.")
-    response = message_answer(translate("Too many attempts"), message, 429)
+    message = gettext(TOO_MANY, minutes=minutes) if minutes > 1 else gettext(TOO_MANY_SOON)
+    response = message_answer(gettext("Too many attempts"), message, 429)
     if not isinstance(response, tuple):
         response.headers["Retry-After"] = str(seconds)
         return response

@@ -1,9 +1,9 @@
 """Fields that several public forms share, declared once: the contact and the bot traps."""
 
+from flask_babel import lazy_gettext
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .i18n import lazy
 from .validators import EMAIL_MAX, NAME_MAX, URL_MAX, ValidEmail, clip
 
 
@@ -20,12 +20,12 @@ class ContactFields:
     """The reader's name and e-mail address."""
 
     name = StringField(validators=[
-        DataRequired(lazy("Please enter your name.")),
-        Length(max=NAME_MAX, message=lazy("Please use at most %(max)d characters.")),
+        DataRequired(lazy_gettext("Please enter your name.")),
+        Length(max=NAME_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
     ], filters=[squash])
     email = StringField(validators=[
-        DataRequired(lazy("Please enter your e-mail address.")),
-        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
+        DataRequired(lazy_gettext("Please enter your e-mail address.")),
+        Length(max=EMAIL_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
         ValidEmail(),
     ], filters=[strip])
 

@@ -6,9 +6,10 @@ classes; the addresses of the site's pages are per-language paths kept in the ca
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app, request, url_for
+from flask_babel import gettext
 from werkzeug.routing import BuildError
 
-from .i18n import current_language, languages, translate
+from .i18n import current_language, language_of, languages
 from .site_urls import same_site_url
 
 HOME = "/en/"
@@ -21,17 +22,18 @@ FOOTER_PAGES = MENU_PAGES + (("/en/privacy-policy/", "Privacy policy"),)
 
 def site_url(path, language=None):
     """The address of a site page in language (default: the page's language)."""
-    return current_app.config["SITE_URL"] + translate(path, language)
+    with language_of(language):
+        return current_app.config["SITE_URL"] + gettext(path)
 
 
 def _links(pages):
     # Alphabetical in the page's language, as the site's menu and footer list its pages.
-    return sorted((translate(label), site_url(path)) for path, label in pages)
+    return sorted((gettext(label), site_url(path)) for path, label in pages)
 
 
 def site_menu():
     """[(label, url)]: the articles, then the site's pages, as the site's menu has them."""
-    return [(translate("Articles"), site_url(HOME)), *_links(MENU_PAGES)]
+    return [(gettext("Articles"), site_url(HOME)), *_links(MENU_PAGES)]
 
 
 def site_footer_pages():

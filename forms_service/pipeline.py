@@ -12,12 +12,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import g
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from . import bot_signals
 from .guard import csrf, same_origin
-from .i18n import pick_language, translate
+from .i18n import use_language
 from .responses import failure, json_answer, wants_json
 from .submission import BadInput, read_fields
 
@@ -52,7 +52,7 @@ def handle(spec):
     """Run the steps for the form spec describes and return the answer."""
     fields = read_fields()  # BadInput: errors.py answers 422
     form = spec.form_class(formdata=fields)
-    g.lang = pick_language(form.lang.data)
+    use_language(form.lang.data)
     if not same_origin():
         log.warning("forms: %s refused, foreign Origin/Referer", spec.name)
         return failure(400)
@@ -69,12 +69,12 @@ def handle(spec):
             str(problem.message)]})
     if bot_signals.scripted(form, signals):
         bot_signals.refuse(spec.name, "honeypot-without-page")
-        return refuse(spec, form, 422, translate(
+        return refuse(spec, form, 422, gettext(
             "We could not accept the form. Please reload the page and try again."))
     if signals:
         log.info("forms: %s flagged: %s", spec.name, ",".join(signals))
     if not form.validate():
-        return refuse(spec, form, 422, translate("Please correct the marked fields."),
+        return refuse(spec, form, 422, gettext("Please correct the marked fields."),
                       field_errors(form, spec.visible))
     return spec.act(form, signals)
 

@@ -1,8 +1,9 @@
 """Answers in JSON or HTML, chosen by the Accept header, in the reader's language."""
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext
 
-from .i18n import current_language, translate
+from .i18n import current_language
 
 
 def wants_json():
@@ -12,12 +13,12 @@ def wants_json():
 
 
 def success_message():
-    return translate("Thank you! You will soon get an e-mail from us!")
+    return gettext("Thank you! You will soon get an e-mail from us!")
 
 
 def failure_message():
-    return translate("Oops! Something went wrong. Get in touch with %(email)s",
-                     email=current_app.config["SUPPORT_EMAIL"])
+    return gettext("Oops! Something went wrong. Get in touch with %(email)s",
+                   email=current_app.config["SUPPORT_EMAIL"])
 
 
 def json_answer(ok, message, status, errors=None, **extra):
@@ -39,9 +40,9 @@ def message_answer(title, message, status, errors=None):
 def thank_you_page(message):
     """The "Thank you!" page after a plain HTML form, in the language the view chose."""
     return render_template("message.html", lang=current_language(),
-                           title=translate("Thank you!"), message=message)
+                           title=gettext("Thank you!"), message=message)
 
 
 def failure(status):
     """The localized 'something went wrong' answer, as JSON or as a page."""
-    return message_answer(translate("Something went wrong"), failure_message(), status)
+    return message_answer(gettext("Something went wrong"), failure_message(), status)

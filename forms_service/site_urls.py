@@ -3,8 +3,7 @@
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from flask import current_app
-
-from .i18n import translate
+from flask_babel import gettext
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -32,7 +31,7 @@ def web_url(url):
 
 def site_link(msgid_path):
     """Absolute URL on the public site for a per-language path kept in the catalog."""
-    return current_app.config["SITE_URL"] + translate(msgid_path)
+    return current_app.config["SITE_URL"] + gettext(msgid_path)
 
 
 def source_page(url):

@@ -10,9 +10,8 @@ import math
 import re
 
 from flask import request
+from flask_babel import lazy_gettext
 from werkzeug.datastructures import MultiDict
-
-from .i18n import lazy
 
 # C0 and C1 controls and DEL. Tab, newline and carriage return are allowed: free text keeps
 # its lines, one-line fields squash all white space, and nothing of a query reaches a header
@@ -22,9 +21,9 @@ ELAPSED_MAX_MS = 7 * 24 * 3600 * 1000  # a form open for a week is still a perso
 
 # Labels for the fields a reader can see; other names are shown as sent.
 FIELD_LABELS = {
-    "name": lazy("Name"), "email": lazy("E-mail"), "company": lazy("Company"),
-    "phone": lazy("Phone"), "message": lazy("Message"), "notes": lazy("Notes"),
-    "q": lazy("Search"),
+    "name": lazy_gettext("Name"), "email": lazy_gettext("E-mail"),
+    "company": lazy_gettext("Company"), "phone": lazy_gettext("Phone"),
+    "message": lazy_gettext("Message"), "notes": lazy_gettext("Notes"), "q": lazy_gettext("Search"),
 }
 
 
@@ -42,8 +41,8 @@ def field_label(name):
 
 
 def _control_characters(field):
-    return BadInput(field, lazy("The field “%(field)s” contains characters that are not "
-                                "allowed. Please remove them and try again."))
+    return BadInput(field, lazy_gettext("The field “%(field)s” contains characters that are not "
+                                        "allowed. Please remove them and try again."))
 
 
 def _check(items, pattern):
@@ -68,12 +67,12 @@ def read_fields():
         return request.form
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise BadInput(None, lazy("Please send the form's fields as text."))
+        raise BadInput(None, lazy_gettext("Please send the form's fields as text."))
     fields = MultiDict()
     for name, value in data.items():
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(item, str) for item in values):
-            raise BadInput(name[:40], lazy("Please send the form's fields as text."))
+            raise BadInput(name[:40], lazy_gettext("Please send the form's fields as text."))
         for item in values:
             fields.add(name, item)
     _check(fields.items(multi=True), _CONTROL)
@@ -89,6 +88,6 @@ def milliseconds(value, field="elapsed"):
     except ValueError:
         number = math.nan
     if not math.isfinite(number) or not 0 <= number <= ELAPSED_MAX_MS:
-        raise BadInput(field, lazy("The form's timing was not a number of milliseconds. "
-                                   "Please reload the page and try again."))
+        raise BadInput(field, lazy_gettext("The form's timing was not a number of milliseconds. "
+                                           "Please reload the page and try again."))
     return number

@@ -1,10 +1,9 @@
 """The base form, field limits and checks shared by every form of the service."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_translations, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
-
-from .i18n import lazy, translate
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -39,19 +38,22 @@ class ValidEmail:
         try:
             validate_email(address, check_deliverability=False)
         except EmailNotValidError:
-            return lazy("Please enter a valid e-mail address.")
-        return lazy("Please use an address with only Latin letters (a–z), digits and "
-                    "characters like . _ - before the @.")
+            return lazy_gettext("Please enter a valid e-mail address.")
+        return lazy_gettext("Please use an address with only Latin letters (a–z), digits and "
+                            "characters like . _ - before the @.")
 
 
 class CatalogTranslations:
-    """WTForms' own messages ("Not a valid choice.") from the service's catalogs."""
+    """WTForms' own messages ("Not a valid choice.") from the service's catalogs.
+
+    WTForms fills in the %(min)d-style values itself, so these return the bare text.
+    """
 
     def gettext(self, string):
-        return translate(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return translate(singular if n == 1 else plural)
+        return get_translations().ungettext(singular, plural, n)  # the catalog's plural rule
 
 
 class ServiceForm(FlaskForm):

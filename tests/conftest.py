@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from site_helpers import (
     ROOT,
     build,
     build_fixture,
-    missing_service,
+    require,
     serve_wsgi,
 )
 
@@ -49,7 +50,7 @@ def content_copy(tmp_path) -> Path:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        missing_service("Debian's chromium")
+        require("Debian's chromium")
     return path
 
 
@@ -109,3 +110,15 @@ def _fresh_pelican_log_memory():
     LimitFilter._raised_messages.clear()
     LimitFilter._ignore.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_forms_variables(monkeypatch):
+    """Clear the service's FORMS_* variables, so a developer's shell never changes a test.
+
+    Tests of the environment set theirs with monkeypatch. FORMS_TEST_* only say where the
+    test servers are (tests/forms/forms_helpers.py) and stay.
+    """
+    for name in list(os.environ):
+        if name.startswith("FORMS_") and not name.startswith("FORMS_TEST_"):
+            monkeypatch.delenv(name)

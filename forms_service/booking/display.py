@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_name
+from flask_babel import gettext
 
-from ..i18n import translate
+from ..i18n import language_of
 
 HOME_ZONE = "Europe/Stockholm"
 # What people call the home zone; CLDR only knows "Central European Time" for it.
@@ -49,7 +50,8 @@ def clock(moment, zone, language):
 def zone_name(zone, language):
     """A readable zone name: 'svensk tid', 'östnordamerikansk tid'; else the key itself."""
     if zone.key == HOME_ZONE:
-        return translate(HOME_ZONE_NAME, language)
+        with language_of(language):
+            return gettext(HOME_ZONE_NAME)
     if zone.key not in get_global("zone_territories"):
         return zone.key  # UTC and Etc/*: CLDR would say "Unknown Region (UTC) Time"
     try:

@@ -3,12 +3,13 @@
 from datetime import UTC, datetime
 
 import phonenumbers
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..fields import BotTraps, ContactFields, SourceFields, squash
-from ..i18n import lazy, translate
+from ..i18n import language_of
 from ..validators import ServiceForm, clip
 
 COMPANY_MAX = 200
@@ -16,14 +17,15 @@ MESSAGE_MAX = 2000
 PHONE_REGION = "SE"
 # Keys stored with the booking; the labels of the standards are the same in every language.
 TOPICS = (("iso9001", "ISO 9001"), ("iso14001", "ISO 14001"), ("iso27001", "ISO/IEC 27001"),
-          ("iso45001", "ISO 45001"), ("iso42001", "ISO/IEC 42001"), ("other", lazy("Other")))
+          ("iso45001", "ISO 45001"), ("iso42001", "ISO/IEC 42001"),
+          ("other", lazy_gettext("Other")))
 
 
 def topic_labels(keys, language):
-    """The display names of the chosen standards."""
+    """The display names of the chosen standards, in language."""
     names = dict(TOPICS)
-    return [translate(names[k].msgid, language) if k == "other" else names[k]
-            for k in keys if k in names]
+    with language_of(language):
+        return [str(names[k]) for k in keys if k in names]
 
 
 class ValidPhone:
@@ -37,7 +39,7 @@ class ValidPhone:
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(lazy("Please enter a valid phone number."))
+            raise ValidationError(lazy_gettext("Please enter a valid phone number."))
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -50,33 +52,33 @@ class StartTime:
         except (TypeError, ValueError):
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise ValidationError(lazy("Please pick a time."))
+            raise ValidationError(lazy_gettext("Please pick a time."))
         try:
             form.start_utc = moment.astimezone(UTC)
         except OverflowError:  # 0001-01-01T00:00+14:00 is before the calendar starts
-            raise ValidationError(lazy("Please pick a time.")) from None
+            raise ValidationError(lazy_gettext("Please pick a time.")) from None
 
 
 class BookingForm(ContactFields, SourceFields, BotTraps, ServiceForm):
     company = StringField(validators=[
-        DataRequired(lazy("Please enter your company.")),
-        Length(max=COMPANY_MAX, message=lazy("Please use at most %(max)d characters.")),
+        DataRequired(lazy_gettext("Please enter your company.")),
+        Length(max=COMPANY_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
     ], filters=[squash])
     phone = StringField(validators=[
         Optional(),
-        Length(max=40, message=lazy("Please use at most %(max)d characters.")),
+        Length(max=40, message=lazy_gettext("Please use at most %(max)d characters.")),
         ValidPhone(),
     ], filters=[lambda v: v.strip() if v else v])
     topic = SelectMultipleField(
         choices=[key for key, _ in TOPICS], widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(), validate_choice=False)
     message = TextAreaField(validators=[
-        Length(max=MESSAGE_MAX, message=lazy("Please use at most %(max)d characters.")),
+        Length(max=MESSAGE_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
     ], filters=[lambda v: v.strip() if v else v])
-    start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
+    start = StringField(validators=[DataRequired(lazy_gettext("Please pick a time.")), StartTime()],
                        filters=[clip(64)])
     consent = BooleanField(validators=[
-        DataRequired(lazy("Please accept the privacy policy to book a meeting.")),
+        DataRequired(lazy_gettext("Please accept the privacy policy to book a meeting.")),
     ])
     tz = HiddenField(filters=[clip(64)])
     # The signed answer to the confirmation step (booking/confirm.py), when there was one.
@@ -96,6 +98,6 @@ class CancelForm(ServiceForm):
 
 
 class MoveForm(ServiceForm):
-    start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
+    start = StringField(validators=[DataRequired(lazy_gettext("Please pick a time.")), StartTime()],
                        filters=[clip(64)])
     start_utc = None

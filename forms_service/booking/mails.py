@@ -10,9 +10,10 @@ so a mail sent after a later change still tells its own step.
 from types import SimpleNamespace
 
 from flask import current_app, render_template, url_for
+from flask_babel import gettext
 
 from ..db import db
-from ..i18n import translate
+from ..i18n import language_of
 from ..mailer import compose, send
 from .display import HOME_ZONE, as_utc, when, zone_or_home
 from .forms import topic_labels
@@ -72,7 +73,6 @@ def _context(booking, language):
         "moved_from": None,
         "topics": topic_labels(booking.topic_list, language),
         "support_email": current_app.config["SUPPORT_EMAIL"],
-        "_": lambda msgid, **kw: translate(msgid, language, **kw),
     }
 
 
@@ -99,39 +99,41 @@ def visitor_mail(message):
     booking, event = _step(message)
     language = message.language
     cancel = message.kind == "booking_cancel"
-    context = _step_context(booking, event, language)
-    context["cancelled"] = cancel
-    context["link"] = None if cancel else url_for(
-        "booking.manage", token=manage_token(booking), _external=True)
     method = "CANCEL" if cancel else "REQUEST"
     # RFC 5546: one UID for the meeting's life; each change carries a higher SEQUENCE, so a
     # calendar updates (or removes) the event it has instead of adding another.
     sequence = booking.sequence if event is not None else (
         max(booking.sequence, 1) if cancel else 0)
-    ics = invite(booking, method=method, sequence=sequence, organizer=_organizer(booking),
-                 summary=translate("Meeting with Normkraft", language),
-                 description=render_template("booking/invite.txt", **context))
-    # charset: the invite holds names and words outside ASCII ("Möte", "Björn").
-    return compose(booking.email, translate(VISITOR_SUBJECTS[message.kind], language),
-                   text=render_template("booking/mail_visitor.txt", **context),
-                   html=render_template("booking/mail_visitor.html", **context),
-                   reply_to=current_app.config["SALES_EMAIL"],
-                   attachments=[(ics, {"maintype": "text", "subtype": "calendar",
-                                       "filename": "invite.ics",
-                                       "params": {"method": method, "charset": "utf-8"}})])
+    with language_of(language):
+        context = _step_context(booking, event, language)
+        context["cancelled"] = cancel
+        context["link"] = None if cancel else url_for(
+            "booking.manage", token=manage_token(booking), _external=True)
+        ics = invite(booking, method=method, sequence=sequence, organizer=_organizer(booking),
+                     summary=gettext("Meeting with Normkraft"),
+                     description=render_template("booking/invite.txt", **context))
+        # charset: the invite holds names and words outside ASCII ("Möte", "Björn").
+        return compose(booking.email, gettext(VISITOR_SUBJECTS[message.kind]),
+                       text=render_template("booking/mail_visitor.txt", **context),
+                       html=render_template("booking/mail_visitor.html", **context),
+                       reply_to=current_app.config["SALES_EMAIL"],
+                       attachments=[(ics, {"maintype": "text", "subtype": "calendar",
+                                           "filename": "invite.ics",
+                                           "params": {"method": method, "charset": "utf-8"}})])
 
 
 def sales_mail(message):
     """The notification to sales with every detail the visitor gave."""
     booking, event = _step(message)
     language = message.language
-    context = _step_context(booking, event, language)
-    context["cancelled"] = message.kind == "booking_sales_cancel"
     company = " ".join(booking.company.split())  # one header line
-    subject = translate(SALES_SUBJECTS[message.kind], language, company=company)
-    return compose(current_app.config["SALES_EMAIL"], subject,
-                   text=render_template("booking/mail_sales.txt", **context),
-                   reply_to=booking.email)
+    with language_of(language):
+        context = _step_context(booking, event, language)
+        context["cancelled"] = message.kind == "booking_sales_cancel"
+        subject = gettext(SALES_SUBJECTS[message.kind], company=company)
+        return compose(current_app.config["SALES_EMAIL"], subject,
+                       text=render_template("booking/mail_sales.txt", **context),
+                       reply_to=booking.email)
 
 
 def deliver(message):

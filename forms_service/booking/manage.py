@@ -7,10 +7,11 @@ without it a confirmation page answering the first POST; only confirm=yes cancel
 import functools
 
 from flask import g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..db import db
 from ..guard import csrf_ok, same_origin
-from ..i18n import pick_language, translate
+from ..i18n import use_language
 from ..limits import limiter, per_ip
 from ..responses import failure, thank_you_page
 from .blueprint import availability, bp, now
@@ -27,7 +28,7 @@ def _booking_from(token):
     """Return (booking, None) or (None, error response); sets the page language."""
     payload, problem = read_manage_token(token)
     # ?lang= is the language switch; without it, the language the meeting was booked in.
-    g.lang = pick_language(request.args.get("lang") or (payload or {}).get("l"))
+    use_language(request.args.get("lang") or (payload or {}).get("l"))
     booking = db.session.get(Booking, payload["b"]) if payload and not problem else None
     if booking is None or booking.uid != payload.get("u"):
         expired = problem == "expired"
@@ -47,7 +48,7 @@ def _checked_post(view):
             return failure(400)
         if not csrf_ok():
             return _page(booking, token, 400,
-                         translate("Your session has expired. Please try again."))
+                         gettext("Your session has expired. Please try again."))
         return view(booking, token)
     return checked
 
@@ -87,13 +88,13 @@ def cancel_booking(booking, token):
         return _page(booking, token, 409)
     if request.form.get("confirm") != "yes":
         if booking.status != CONFIRMED:
-            return _page(booking, token, 409, translate(CHANGED))
+            return _page(booking, token, 409, gettext(CHANGED))
         return render_template(
             "booking/cancel_confirm.html", lang=g.lang, token=token, cancel_form=CancelForm(),
             when=_when(booking)), 200, {"Cache-Control": "no-store"}
     if not cancel(booking):
         # Cancelled or moved by another tab meanwhile: show how it stands now.
-        return _page(booking, token, 409, translate(CHANGED))
+        return _page(booking, token, 409, gettext(CHANGED))
     return redirect(url_for("booking.manage", token=token, lang=g.lang), code=303)
 
 
@@ -104,11 +105,11 @@ def move_booking(booking, token):
     """Move the meeting to the new time: the same meeting (UID), rescheduled in place."""
     form = MoveForm()
     if booking.status != CONFIRMED:
-        return _page(booking, token, 409, translate(CHANGED))
+        return _page(booking, token, 409, gettext(CHANGED))
     if has_started(booking, now()):
         return _page(booking, token, 409)
     if not form.validate():
-        return _page(booking, token, 422, translate(
+        return _page(booking, token, 422, gettext(
             "You did not pick a new time. Pick one in the list below and press the button "
             "again."), form)
     try:
@@ -116,15 +117,15 @@ def move_booking(booking, token):
     except SlotProblem as exc:
         return _page(booking, token, 422, problem_message(exc.code, availability()), form)
     except SlotTaken:
-        return _page(booking, token, 409, translate(TAKEN), form)
+        return _page(booking, token, 409, gettext(TAKEN), form)
     except BookingChanged:
-        return _page(booking, token, 409, translate(CHANGED))
+        return _page(booking, token, 409, gettext(CHANGED))
     return redirect(url_for("booking.moved", lang=g.lang), code=303)
 
 
 @bp.get("/moved")
 def moved():
     """After a reschedule: the updated invitation is on its way."""
-    g.lang = pick_language(request.args.get("lang"))
-    return thank_you_page(translate("Your meeting has been moved. The new invitation is on its "
+    use_language(request.args.get("lang"))
+    return thank_you_page(gettext("Your meeting has been moved. The new invitation is on its "
                                     "way to your inbox."))

@@ -1,6 +1,6 @@
 """The visitor-facing texts of the booking answers (msgids of the service catalogs)."""
 
-from ..i18n import translate
+from flask_babel import gettext
 
 SUCCESS = "Thank you! You will hear from us soon!"
 TAKEN = "That time was just taken. Please pick another."
@@ -17,6 +17,6 @@ PROBLEMS = {
 
 def problem_message(code, availability):
     """The localized reason a start time was refused."""
-    return translate(PROBLEMS[code],
-                     hours=int(availability.notice.total_seconds() // 3600),
-                     days=availability.horizon.days)
+    return gettext(PROBLEMS[code],
+                   hours=int(availability.notice.total_seconds() // 3600),
+                   days=availability.horizon.days)

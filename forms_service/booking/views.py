@@ -4,9 +4,10 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 
 from flask import g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from .. import bot_signals
-from ..i18n import pick_language, translate
+from ..i18n import use_language
 from ..limits import form_limits
 from ..pipeline import PublicForm, field_errors, handle, refuse
 from ..responses import json_answer, thank_you_page, wants_json
@@ -27,7 +28,7 @@ CONSENT_MSGID = ("I agree that Normkraft stores the details I give here to arran
 
 def consent_text():
     """The consent text as the form shows it, with the policy address spelled out."""
-    return "{} {} ({}).".format(translate(CONSENT_MSGID), translate("privacy policy"),
+    return "{} {} ({}).".format(gettext(CONSENT_MSGID), gettext("privacy policy"),
                                 site_link("/en/privacy-policy/"))
 
 
@@ -49,14 +50,14 @@ def _moment(value, zone, end=False):
 @bp.get("/slots")
 def slots():
     """{"slots": [{"start", "end"}]}: bookable times, ISO 8601 with the Stockholm offset."""
-    g.lang = pick_language(request.args.get("lang"))
+    use_language(request.args.get("lang"))
     rules, moment = availability(), now()
     try:
         start = _moment(request.args["from"], rules.zone) if request.args.get("from") else moment
         end = (_moment(request.args["to"], rules.zone, end=True) if request.args.get("to")
                else moment + rules.horizon)
     except (ValueError, OverflowError):
-        return json_answer(False, translate(
+        return json_answer(False, gettext(
             "Please give from and to as dates (YYYY-MM-DD) or ISO 8601 times."), 400)
     items = [{"start": slot.start.astimezone(rules.zone).isoformat(),
               "end": slot.end.astimezone(rules.zone).isoformat()}
@@ -129,7 +130,7 @@ def render_form(form, status, notice=None, first_day=None):
 @bp.get("")
 def form_page():
     """The booking form for readers without JavaScript (?lang=, ?from=YYYY-MM-DD)."""
-    g.lang = pick_language(request.args.get("lang"))
+    use_language(request.args.get("lang"))
     # The page the visitor came from (the site's booking page names its source article).
     form = BookingForm(lang=g.lang, formdata=None,
                        page_url=source_page(request.headers.get("Referer")))
@@ -138,14 +139,14 @@ def form_page():
 
 def _success():
     if wants_json():
-        return json_answer(True, translate(SUCCESS), 200)
+        return json_answer(True, gettext(SUCCESS), 200)
     return redirect(url_for("booking.thanks", lang=g.lang), code=303)
 
 
 def _confirm_step(form, signals):
     """Ask a visitor whose booking looked automated to confirm it; nothing is held yet."""
     token = confirm_token(form, signals)
-    message = translate("Please confirm your booking: %(when)s.", when=_when(form))
+    message = gettext("Please confirm your booking: %(when)s.", when=_when(form))
     if wants_json():
         return json_answer(False, message, 200, confirm=token)
     return render_template("booking/confirm.html", form=form, lang=g.lang, message=message,
@@ -191,10 +192,10 @@ def _book(form, signals):
         reserve(rules, form.start_utc, details, now())
     except SlotProblem as problem:
         message = problem_message(problem.code, rules)
-        return refuse(BOOKING, form, 422, translate("Please correct the marked fields."),
+        return refuse(BOOKING, form, 422, gettext("Please correct the marked fields."),
                       {"start": [message]})
     except SlotTaken:
-        return refuse(BOOKING, form, 409, translate(TAKEN), {"start": [translate(TAKEN)]})
+        return refuse(BOOKING, form, 409, gettext(TAKEN), {"start": [gettext(TAKEN)]})
     return _success()
 
 
@@ -212,5 +213,5 @@ def create():
 @bp.get("/thanks")
 def thanks():
     """The thank-you page after a booking with the plain form."""
-    g.lang = pick_language(request.args.get("lang"))
-    return thank_you_page(translate(SUCCESS))
+    use_language(request.args.get("lang"))
+    return thank_you_page(gettext(SUCCESS))

@@ -3,8 +3,8 @@
 import logging
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
-from ..i18n import translate
 from ..limits import limiter
 from .forms import LoginForm
 from .gate import current_user, local_target, log_in, log_out
@@ -33,12 +33,12 @@ def login():
             target = local_target(form.next.data) or url_for("desk.leads.index")
             return redirect(target, code=303)
         # One message for every failure: unknown user, wrong password or locked out.
-        error = translate("Wrong e-mail address or password, or too many attempts.")
+        error = gettext("Wrong e-mail address or password, or too many attempts.")
         log.warning("desk: failed login from %s", request.remote_addr)
     elif current_user() is not None and request.method == "GET":
         return redirect(url_for("desk.leads.index"))
     return render_template("desk/login.html", form=form, error=error, lang=g.lang,
-                           title=translate("Log in"))
+                           title=gettext("Log in"))
 
 
 @bp.post("/logout")

@@ -2,6 +2,7 @@
 notes, and staff's move and cancel (the same rules and mails as the visitor's own link)."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..booking.blueprint import availability, now
@@ -13,7 +14,6 @@ from ..booking.reserve import BookingChanged, SlotProblem, SlotTaken, has_starte
 from ..booking.reserve import cancel as cancel_booking
 from ..booking.views import requested_day, slot_page
 from ..db import db
-from ..i18n import translate
 from ..models import utcnow
 from .filters import filter_form
 from .forms import FollowUpForm, StaffCancelForm, StaffMoveForm
@@ -34,7 +34,7 @@ def bookings():
     leads = emails_with_leads(db.session, [row.email.lower() for row in rows])
     return render_template("desk/bookings.html", form=form, rows=rows, leads=leads,
                            page=page, more=more, lang=g.lang,
-                           topic_labels=topic_labels, title=translate("Bookings"))
+                           topic_labels=topic_labels, title=gettext("Bookings"))
 
 
 def _load(booking_id):
@@ -65,7 +65,7 @@ def _page(item, form=None, move_form=None, status=200, notice=None):
         started=started, topics=topic_labels(item.topic_list, g.lang), lang=g.lang,
         move_form=move_form, cancel_form=StaffCancelForm(formdata=None, sequence=item.sequence),
         errors=errors, notice=notice, zone_key=zone.key, zone_label=zone_name(zone, g.lang),
-        title=translate("Booking"), **times), status
+        title=gettext("Booking"), **times), status
 
 
 @bp.route("/bookings/<int:booking_id>", methods=["GET", "POST"])
@@ -81,7 +81,7 @@ def booking(booking_id):
         follow_up.updated_by = current_user().email
         db.session.add(follow_up)
         db.session.commit()
-        flash(translate("Saved."))
+        flash(gettext("Saved."))
         return redirect(url_for("desk.bookings.booking", booking_id=booking_id), code=303)
     return _page(item, form, status=422 if form.errors else 200)
 
@@ -100,9 +100,9 @@ def cancel(booking_id):
     if (has_started(item, now()) or not _seen_current(item, form)
             or not cancel_booking(item, by=STAFF, staff_email=current_user().email)):
         # Started, or cancelled or moved meanwhile: the page shows how it stands now.
-        flash(translate("The meeting could not be cancelled: it has started or changed."))
+        flash(gettext("The meeting could not be cancelled: it has started or changed."))
     else:
-        flash(translate("The meeting is cancelled."))
+        flash(gettext("The meeting is cancelled."))
     return redirect(url_for("desk.bookings.booking", booking_id=booking_id), code=303)
 
 
@@ -113,9 +113,9 @@ def move_meeting(booking_id):
     form = StaffMoveForm()
     valid = form.validate()
     if item.status != CONFIRMED or has_started(item, now()) or not _seen_current(item, form):
-        return _page(item, status=409, notice=translate(CHANGED))
+        return _page(item, status=409, notice=gettext(CHANGED))
     if not valid:
-        return _page(item, move_form=form, status=422, notice=translate(
+        return _page(item, move_form=form, status=422, notice=gettext(
             "You did not pick a new time. Pick one in the list below and press the button "
             "again."))
     rules = availability()
@@ -125,10 +125,10 @@ def move_meeting(booking_id):
         return _page(item, move_form=form, status=422,
                      notice=problem_message(exc.code, rules))
     except SlotTaken:
-        return _page(item, move_form=form, status=409, notice=translate(TAKEN))
+        return _page(item, move_form=form, status=409, notice=gettext(TAKEN))
     except BookingChanged:
-        return _page(_load(booking_id), status=409, notice=translate(CHANGED))
-    flash(translate("The meeting is moved. The visitor and sales get the new time by e-mail."))
+        return _page(_load(booking_id), status=409, notice=gettext(CHANGED))
+    flash(gettext("The meeting is moved. The visitor and sales get the new time by e-mail."))
     return redirect(url_for("desk.bookings.booking", booking_id=booking_id), code=303)
 
 

@@ -1,11 +1,11 @@
 """The consultants' calendars: whether each can be read, the writes into them, the feeds."""
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..booking.calendars import feeds, states, writeback
 from ..db import db
-from ..i18n import translate
 from ..models import OutboxMessage
 from .gate import current_user
 
@@ -46,7 +46,7 @@ def _page(new_feed=None, status=200):
     page = render_template(
         "desk/calendars.html", rows=states(availability), states=STATES, lang=g.lang,
         consultants=availability.consultants, feeds=feeds.feeds(), writes=_writes(),
-        new_feed=new_feed, webcal=feeds.webcal, title=translate("Calendars"))
+        new_feed=new_feed, webcal=feeds.webcal, title=gettext("Calendars"))
     return page, status, {"Cache-Control": "no-store"}
 
 
@@ -78,5 +78,5 @@ def revoke_feed(key):
     """Revoke a consultant's feed address: calendar apps get 404 from now on."""
     person = _person(key)
     if feeds.revoke(person.key):
-        flash(translate("The feed address of %(name)s no longer works.", name=person.name))
+        flash(gettext("The feed address of %(name)s no longer works.", name=person.name))
     return redirect(url_for("desk.calendars.calendars"), code=303)

@@ -1,10 +1,10 @@
 """The webhook deliveries and how each one went."""
 
 from flask import Blueprint, current_app, g, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..db import db
-from ..i18n import translate
 from ..models import OutboxDestination, OutboxMessage, utcnow
 from ..outbox import SMTP_DESTINATION
 from .models import WebhookDelivery
@@ -27,11 +27,11 @@ def deliveries():
     else:
         outcome = ""  # an unknown choice shows everything, as "All" does
     page, rows, more = page_rows(query)
-    outcomes = [("", translate("All"))] + [(key, translate(key)) for key in OUTCOMES]
+    outcomes = [("", gettext("All"))] + [(key, gettext(key)) for key in OUTCOMES]
     return render_template("desk/deliveries.html", rows=rows, page=page,
                            more=more, outcome=outcome, outcomes=outcomes,
                            receivers=receivers(),
-                           lang=g.lang, title=translate("Webhook deliveries"))
+                           lang=g.lang, title=gettext("Webhook deliveries"))
 
 
 def receivers():
@@ -44,17 +44,17 @@ def receivers():
     for url in sorted(set(current_app.config["WEBHOOK_URLS"]) | set(rows)):
         row = rows.get(url)
         if row is None or (row.last_success_at is None and not row.failures):
-            state, css = translate("No deliveries yet"), "pending"
+            state, css = gettext("No deliveries yet"), "pending"
         elif row.open_until and row.open_until > now:
-            state, css = translate("Paused (failed attempts in a row: %(count)s) until",
-                                   count=row.failures), "failed"
+            state, css = gettext("Paused (failed attempts in a row: %(count)s) until",
+                                 count=row.failures), "failed"
         elif row.failures:
             state, css = (
-                translate("Failed attempts in a row: %(count)s", count=row.failures),
+                gettext("Failed attempts in a row: %(count)s", count=row.failures),
                 "failed",
             )
         else:
-            state, css = translate("Working"), "sent"
+            state, css = gettext("Working"), "sent"
         states.append({"url": url, "state": state, "css": css, "row": row,
                        "paused_until": row.open_until if css == "failed" and row.open_until
                        and row.open_until > now else None})

@@ -7,12 +7,13 @@ so a person erased in between never appears in it.
 from datetime import timedelta
 
 from flask import current_app, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..booking.forms import topic_labels
 from ..booking.models import CONFIRMED, Booking
 from ..db import db
-from ..i18n import translate
+from ..i18n import language_of
 from ..mailer import compose, send
 from ..models import Lead, OutboxMessage, utcnow
 from ..outbox import wake_worker
@@ -42,14 +43,14 @@ def build_digest(since, until, language):
         .order_by(Booking.starts_at)))
     context = {"leads": leads, "meetings": meetings, "language": language,
                "standard_of": standard_of, "days": config["DIGEST_UPCOMING_DAYS"],
-               "topics": lambda booking: ", ".join(topic_labels(booking.topic_list, language)),
-               "_": lambda msgid, **kw: translate(msgid, language, **kw)}
-    # Counts only in the headers: names and addresses stay in the body.
-    subject = translate("Normkraft digest: %(leads)s new leads, %(meetings)s meetings",
-                        language, leads=len(leads), meetings=len(meetings))
-    return compose(config["SALES_EMAIL"], subject,
-                   text=render_template("desk/digest.txt", **context),
-                   html=render_template("desk/digest.html", **context))
+               "topics": lambda booking: ", ".join(topic_labels(booking.topic_list, language))}
+    with language_of(language):
+        # Counts only in the headers: names and addresses stay in the body.
+        subject = gettext("Normkraft digest: %(leads)s new leads, %(meetings)s meetings",
+                          leads=len(leads), meetings=len(meetings))
+        return compose(config["SALES_EMAIL"], subject,
+                       text=render_template("desk/digest.txt", **context),
+                       html=render_template("desk/digest.html", **context))
 
 
 def deliver(message):

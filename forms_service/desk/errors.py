@@ -1,8 +1,9 @@
 """Desk errors answer JSON or a desk page, by the Accept header."""
 
 from flask import g, render_template
+from flask_babel import gettext
 
-from ..i18n import pick_language, translate
+from ..i18n import use_language
 from ..responses import json_answer, wants_json
 
 MESSAGES = {
@@ -16,8 +17,8 @@ MESSAGES = {
 
 def _answer(exc, status):
     if "lang" not in g:
-        g.lang = pick_language(None)
-    message = translate(MESSAGES[status])
+        use_language(None)
+    message = gettext(MESSAGES[status])
     if wants_json():
         return json_answer(False, message, status)
     return render_template("desk/message.html", lang=g.lang, title=message,

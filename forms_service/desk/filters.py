@@ -1,9 +1,10 @@
 """The filter form of a list, with its choices filled in."""
 
 from flask import g
+from flask_babel import gettext
 
 from ..db import db
-from ..i18n import languages, translate
+from ..i18n import languages
 from .articles import article_index, url_path
 from .forms import FilterForm
 from .lifecycle import STAGES, stage_label
@@ -16,13 +17,13 @@ def filter_form(kind, args=None):
 
     form = FilterForm(request.args if args is None else args)
     index = article_index()
-    everything = ("", translate("All"))
+    everything = ("", gettext("All"))
     form.language.choices = [everything] + [(code, code) for code in languages()]
     form.standard.choices = [everything] + list(STANDARDS)
     form.source.choices = [everything] + [
         (url, index.title(url_path(url), g.lang) or url) for url in source_pages(db.session)]
     if kind == "leads":
-        form.status.choices = [everything] + [(s, translate(s)) for s in LEAD_STATUSES]
+        form.status.choices = [everything] + [(s, gettext(s)) for s in LEAD_STATUSES]
     else:
         form.status.choices = [everything] + [(s, stage_label(s)) for s in STAGES]
     if form.standard.data:
@@ -36,7 +37,7 @@ def overview_form():
     from flask import request
 
     form = FilterForm(request.args)
-    form.language.choices = [("", translate("All"))] + [(code, code) for code in languages()]
+    form.language.choices = [("", gettext("All"))] + [(code, code) for code in languages()]
     for name in ("standard", "source", "status", "q"):
         # Not offered on the overview: ignore them if a link carries them.
         form[name].data = None

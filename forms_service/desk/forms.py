@@ -1,5 +1,6 @@
 """The desk's forms: login, list filters, booking follow-up and changes, privacy requests."""
 
+from flask_babel import lazy_gettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,7 +15,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..booking.forms import COMPANY_MAX, StartTime, ValidPhone
 from ..fields import ContactFields, squash
-from ..i18n import lazy
 from ..validators import EMAIL_MAX, ServiceForm, ValidEmail, clip
 from .models import FOLLOW_UP_STATUSES
 
@@ -23,9 +23,9 @@ SEARCH_MAX = 200
 
 
 class LoginForm(ServiceForm):
-    email = StringField(validators=[DataRequired(lazy("Please enter your e-mail address.")),
+    email = StringField(validators=[DataRequired(lazy_gettext("Please enter your e-mail address.")),
                                     Length(max=EMAIL_MAX)])
-    password = PasswordField(validators=[DataRequired(lazy("Please enter your password."))])
+    password = PasswordField(validators=[DataRequired(lazy_gettext("Please enter your password."))])
     next = HiddenField()
 
 
@@ -56,28 +56,28 @@ class FilterForm(ServiceForm):
 
 class FollowUpForm(ServiceForm):
     status = SelectField(choices=FOLLOW_UP_STATUSES,
-                         validators=[DataRequired(lazy("Please choose a status."))])
+                         validators=[DataRequired(lazy_gettext("Please choose a status."))])
     notes = TextAreaField(validators=[Length(
-        max=NOTES_MAX, message=lazy("Please use at most %(max)d characters."))])
+        max=NOTES_MAX, message=lazy_gettext("Please use at most %(max)d characters."))])
 
 
 class PersonForm(ServiceForm):
     email = StringField(validators=[
-        DataRequired(lazy("Please enter your e-mail address.")),
-        Length(max=EMAIL_MAX, message=lazy("Please use at most %(max)d characters.")),
+        DataRequired(lazy_gettext("Please enter your e-mail address.")),
+        Length(max=EMAIL_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
         ValidEmail(),
     ], filters=[lambda v: v.strip() if v else v])
 
 
 class EraseForm(PersonForm):
     confirm = BooleanField(validators=[
-        DataRequired(lazy("Please confirm that everything about this person is erased."))])
+        DataRequired(lazy_gettext("Please confirm that everything about this person is erased."))])
 
 
 class StaffMoveForm(ServiceForm):
     """Move a booking to another time; sequence is the version of the booking staff saw."""
 
-    start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
+    start = StringField(validators=[DataRequired(lazy_gettext("Please pick a time.")), StartTime()],
                         filters=[clip(64)])
     sequence = IntegerField(validators=[Optional()])
     start_utc = None
@@ -92,16 +92,16 @@ class CallerForm(ContactFields, ServiceForm):
 
     phone = StringField(validators=[
         Optional(),
-        Length(max=40, message=lazy("Please use at most %(max)d characters.")),
+        Length(max=40, message=lazy_gettext("Please use at most %(max)d characters.")),
         ValidPhone(),
     ], filters=[lambda v: v.strip() if v else v])
     company = StringField(validators=[
-        Length(max=COMPANY_MAX, message=lazy("Please use at most %(max)d characters.")),
+        Length(max=COMPANY_MAX, message=lazy_gettext("Please use at most %(max)d characters.")),
     ], filters=[squash])
     language = SelectField(validate_choice=False)
     consultant = SelectField(validate_choice=False, default="")
-    start = StringField(validators=[DataRequired(lazy("Please pick a time.")), StartTime()],
+    start = StringField(validators=[DataRequired(lazy_gettext("Please pick a time.")), StartTime()],
                         filters=[clip(64)])
-    agreed = BooleanField(validators=[DataRequired(lazy(
+    agreed = BooleanField(validators=[DataRequired(lazy_gettext(
         "Please confirm that the caller agreed that we store these details."))])
     start_utc = None

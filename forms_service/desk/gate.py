@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from flask import abort, g, jsonify, redirect, request, session, url_for
 
 from ..guard import csrf_ok
-from ..i18n import pick_language
+from ..i18n import pick_language, use_language
 from ..responses import wants_json
 from . import sessions
 
@@ -89,7 +89,7 @@ def _before():
     requested = request.args.get("lang")
     if requested:
         session["desk_lang"] = pick_language(requested)
-    g.lang = pick_language(session.get("desk_lang"))
+    use_language(session.get("desk_lang"))
     if request.endpoint not in PUBLIC_ENDPOINTS and current_user() is None:
         if wants_json():
             response = jsonify({"ok": False, "message": "login required"})

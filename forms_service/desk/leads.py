@@ -1,11 +1,11 @@
 """E-book leads, and one person's leads and bookings together."""
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..booking.models import Booking
 from ..db import db
-from ..i18n import translate
 from ..models import Consent, Lead
 from .filters import filter_form
 from .lifecycle import stage_column
@@ -30,7 +30,7 @@ def leads():
     booked = emails_with_bookings(db.session, [row.email for row in rows])
     return render_template("desk/leads.html", form=form, rows=rows, booked=booked,
                            page=page, more=more, lang=g.lang,
-                           title=translate("E-book leads"))
+                           title=gettext("E-book leads"))
 
 
 @bp.get("/people/<any(lead, booking):kind>/<int:item_id>")
@@ -50,4 +50,4 @@ def person(kind, item_id):
         .where(func.lower(Booking.email) == email).order_by(Booking.starts_at)).all()
     return render_template("desk/person.html", email=email, leads=person_leads,
                            consents=consents, bookings=bookings, lang=g.lang,
-                           title=translate("Person"))
+                           title=gettext("Person"))

@@ -7,11 +7,11 @@ booked a new one; those still count as "moved". The stage is computed (in SQL fo
 counts and lists), never stored twice.
 """
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, exists, false, not_, or_
 from sqlalchemy.orm import aliased
 
 from ..booking.models import CANCELLED, MOVED, Booking, BookingEvent
-from ..i18n import translate
 from .models import OUTCOMES, FollowUp
 
 STAGES = ("booked", "moved", *OUTCOMES, "cancelled-visitor", "cancelled-staff", "replaced")
@@ -25,7 +25,7 @@ LABELS = {"booked": "booked", "moved": "moved", "held": "held", "no-show": "no-s
 
 def stage_label(stage):
     """The stage's name in the request's language."""
-    return translate(LABELS.get(stage, stage))
+    return gettext(LABELS.get(stage, stage))
 
 
 def _moved_here():

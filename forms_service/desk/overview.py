@@ -6,12 +6,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template
+from flask_babel import gettext
 from sqlalchemy import func, select, true
 
 from ..booking.display import HOME_ZONE, as_utc
 from ..booking.models import CONFIRMED, Booking
 from ..db import db
-from ..i18n import translate
 from ..models import utcnow
 from . import charts
 from .articles import article_index, url_path
@@ -95,7 +95,7 @@ def by_article(pages, language):
         path = paths[key]
         title = index.title(path, language) if key[0] == "article" else None
         href = index.href(path, language, "") if title else None
-        rows.append((title or path or translate("(no page)"), href, count))
+        rows.append((title or path or gettext("(no page)"), href, count))
     return sorted(rows, key=lambda row: (-row[2], row[0]))
 
 
@@ -104,8 +104,8 @@ def funnel(conditions, lead_days):
     signed_up = sum(count for _day, count, _confirmed in lead_days)
     confirmed = sum(confirmed for _day, _count, confirmed in lead_days)
     counts = [signed_up, confirmed, *funnel_counts(conditions)]
-    labels = (translate("Signed up"), translate("Confirmed the address"),
-              translate("Booked a meeting"), translate("Meeting held"))
+    labels = (gettext("Signed up"), gettext("Confirmed the address"),
+              gettext("Booked a meeting"), gettext("Meeting held"))
     return list(zip(labels, counts, strict=True))
 
 
@@ -137,7 +137,7 @@ def overview_data(period, language):
     meetings = [Booking.status == CONFIRMED, *period.range_of(Booking.starts_at)]
     if language:
         meetings.append(Booking.language == language)
-    none = translate("(none)")
+    none = gettext("(none)")
     weeks = list(period.weeks())
     counts = lead_breakdown(leads)
     lead_days = counts["day"]
@@ -157,22 +157,22 @@ def overview_data(period, language):
 
 def draw(data):
     """The charts of data, as inline SVG."""
-    week = translate("Week")
+    week = gettext("Week")
     labels = [str(monday.isocalendar().week) for monday in data["weeks"]]
-    other = translate("All others")
+    other = gettext("All others")
     return {
-        "weekly": charts.bars(translate("Leads and meetings per week"), labels, [
-            (translate("Leads"), data["leads_per_week"]),
-            (translate("Meetings"), data["meetings_per_week"])], x_title=week),
-        "articles": charts.ranking(translate("Leads by source article"), top(
+        "weekly": charts.bars(gettext("Leads and meetings per week"), labels, [
+            (gettext("Leads"), data["leads_per_week"]),
+            (gettext("Meetings"), data["meetings_per_week"])], x_title=week),
+        "articles": charts.ranking(gettext("Leads by source article"), top(
             [(label, count) for label, _href, count in data["articles"]], other)),
-        "utm_sources": charts.ranking(translate("Leads by UTM source"),
+        "utm_sources": charts.ranking(gettext("Leads by UTM source"),
                                       top(data["utm_sources"], other)),
-        "funnel": charts.ranking(translate("From signup to meeting"), data["funnel"]),
+        "funnel": charts.ranking(gettext("From signup to meeting"), data["funnel"]),
         "consultants": charts.bars(
-            translate("Meetings per consultant"), [row[0] for row in data["consultants"]],
-            [(translate("This week"), [row[1] for row in data["consultants"]]),
-             (translate("Next week"), [row[2] for row in data["consultants"]])]),
+            gettext("Meetings per consultant"), [row[0] for row in data["consultants"]],
+            [(gettext("This week"), [row[1] for row in data["consultants"]]),
+             (gettext("Next week"), [row[2] for row in data["consultants"]])]),
     }
 
 
@@ -195,4 +195,4 @@ def overview():
         for monday, leads, meetings in zip(data["weeks"], data["leads_per_week"],
                                            data["meetings_per_week"], strict=True)]
     return render_template("desk/overview.html", form=form, period=period, data=data,
-                           charts=draw(data), lang=g.lang, title=translate("Overview"))
+                           charts=draw(data), lang=g.lang, title=gettext("Overview"))

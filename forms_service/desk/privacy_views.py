@@ -3,10 +3,10 @@
 import json
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..db import db
-from ..i18n import translate
 from .forms import EraseForm, PersonForm
 from .gate import current_user
 from .models import Erasure
@@ -20,7 +20,7 @@ def _page(export_form=None, erase_form=None, status=200):
     return render_template(
         "desk/privacy.html", export_form=export_form or PersonForm(prefix="export"),
         erase_form=erase_form or EraseForm(prefix="erase"), erasures=list(erasures),
-        lang=g.lang, title=translate("Privacy requests")), status
+        lang=g.lang, title=gettext("Privacy requests")), status
 
 
 @bp.get("/privacy")
@@ -46,6 +46,6 @@ def erase():
     if not form.validate():
         return _page(erase_form=form, status=422)
     counts = erase_person(form.email.data, actor=current_user().email)
-    flash(translate("Erased: %(leads)s leads, %(bookings)s bookings, %(messages)s messages.",
-                    **counts))
+    flash(gettext("Erased: %(leads)s leads, %(bookings)s bookings, %(messages)s messages.",
+                  **counts))
     return redirect(url_for("desk.privacy.privacy"), code=303)

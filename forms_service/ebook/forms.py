@@ -1,10 +1,10 @@
 """The e-book signup form and the form asking for a new link."""
 
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
 from ..fields import BotTraps, ContactFields, SourceFields
-from ..i18n import lazy
 from ..validators import ServiceForm, clip
 
 
@@ -16,7 +16,7 @@ class EbookForm(ContactFields, SourceFields, BotTraps, ServiceForm):
         csrf = False
 
     consent = BooleanField(validators=[
-        DataRequired(lazy("Please accept the privacy policy to get the e-book.")),
+        DataRequired(lazy_gettext("Please accept the privacy policy to get the e-book.")),
     ])
 
     # Fields a reader can correct; the others are silently dropped if odd.

@@ -4,10 +4,11 @@ import logging
 from pathlib import Path
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 
 from .. import bot_signals
 from ..db import db
-from ..i18n import pick_language, translate
+from ..i18n import use_language
 from ..limits import form_limits
 from ..models import Lead, utcnow
 from ..pipeline import PublicForm, field_errors, handle
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 def consent_text():
     """The consent text exactly as the form shows it, with the policy address spelled out."""
     return "{} {} ({}).".format(
-        translate(CONSENT_MSGID), translate("privacy policy"), site_link("/en/privacy-policy/"))
+        gettext(CONSENT_MSGID), gettext("privacy policy"), site_link("/en/privacy-policy/"))
 
 
 def _render_form(form, status, notice=None):
@@ -61,7 +62,7 @@ def _confirm_page(form):
         form.page_url.data = source_page(request.headers.get("Referer"))
     form.ts.data = start_stamp(head_start=max(
         0.0, config["MIN_FILL_SECONDS"] - config["MIN_CONFIRM_SECONDS"]))
-    return _render_form(form, 200, notice=translate(
+    return _render_form(form, 200, notice=gettext(
         "Please check your details and confirm to get the e-book."))
 
 
@@ -95,7 +96,7 @@ def signup():
 @bp.get("/ebook/thanks")
 def thanks():
     """The localized thank-you page after a plain HTML signup."""
-    g.lang = pick_language(request.args.get("lang"))
+    use_language(request.args.get("lang"))
     return thank_you_page(success_message())
 
 
@@ -109,7 +110,7 @@ def _link_problem(form, status, errors=None, **page):
 def download(token):
     """Confirm the address (double opt-in) and stream the e-book in the reader's language."""
     payload, problem = read_download_token(token)
-    g.lang = pick_language((payload or {}).get("lang") or request.args.get("lang"))
+    use_language((payload or {}).get("lang") or request.args.get("lang"))
     if problem:
         expired = problem == "expired"
         return _link_problem(ResendForm(lang=g.lang), 410 if expired else 400, expired=expired)
@@ -126,14 +127,14 @@ def download(token):
         lead.confirmed_at = utcnow()
         db.session.commit()
     response = send_file(pdf, mimetype="application/pdf", as_attachment=False,
-                         download_name=translate("normkraft-ebook.pdf"), max_age=0)
+                         download_name=gettext("normkraft-ebook.pdf"), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 def _send_new_link(form, signals):
     request_new_link(form.email.data.lower(), g.lang)
-    return thank_you_page(translate("If we know this address, a new link is on its way. "
+    return thank_you_page(gettext("If we know this address, a new link is on its way. "
                                     "Please check your inbox.")), 200
 
 
@@ -144,7 +145,7 @@ def _resend_page(form, status, notice=None):
 def _resend_expired(form):
     # The page sat open longer than the token lives: same page, fresh token, the
     # address kept, and a word on what happened.
-    return _link_problem(form, 200, notice=translate(
+    return _link_problem(form, 200, notice=gettext(
         "Your session has expired. Please try again."))
 
 

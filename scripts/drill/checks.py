@@ -2,9 +2,13 @@
 
 import collections
 import json
+import tempfile
+
+from babel.support import Translations
 
 from forms_service.booking.messages import TAKEN
-from forms_service.i18n import load_catalogs
+from forms_service.errors import TOO_MANY, TOO_MANY_SOON
+from forms_service.i18n import CATALOG_DIR, DOMAIN, compile_catalogs
 
 from .settings import (
     BOTH_REFUSED,
@@ -18,15 +22,20 @@ from .settings import (
 
 
 def expected_messages():
-    catalogs = load_catalogs()
+    """The failure, taken-slot and too-many messages in sv and en, from the service's catalogs.
 
-    def text(msgid, lang, **params):
-        value = catalogs.get(lang, {}).get(msgid, msgid)
-        return value % params if params else value
-
-    failure = {lang: text(FAILURE_MSGID, lang, email=SUPPORT) for lang in ("sv", "en")}
-    taken = {lang: text(TAKEN, lang) for lang in ("sv", "en")}
-    return failure, taken
+    A 429 says "in a minute" or "in N minutes": every wording up to an hour is accepted.
+    """
+    with tempfile.TemporaryDirectory() as compiled:
+        compile_catalogs(CATALOG_DIR, compiled)
+        catalogs = {lang: Translations.load(compiled, [lang], DOMAIN) for lang in ("sv", "en")}
+    failure = {lang: t.ugettext(FAILURE_MSGID) % {"email": SUPPORT}
+               for lang, t in catalogs.items()}
+    taken = {lang: t.ugettext(TAKEN) for lang, t in catalogs.items()}
+    too_many = {lang: {t.ugettext(TOO_MANY_SOON)} | {
+        t.ugettext(TOO_MANY) % {"minutes": minutes} for minutes in range(2, 61)}
+        for lang, t in catalogs.items()}
+    return failure, taken, too_many
 
 
 def check_answers(results):
@@ -34,7 +43,7 @@ def check_answers(results):
 
     Connection errors are check_connections()'s.
     """
-    failure, taken = expected_messages()
+    failure, taken, too_many = expected_messages()
     allowed = {"signup": {429, 503}, "booking": {409, 429, 503}}
     problems = collections.Counter()
     for answer in results:
@@ -49,8 +58,8 @@ def check_answers(results):
         except (ValueError, KeyError):
             problems[f"{kind} {status} without a JSON message"] += 1
             continue
-        want = taken[lang] if status == 409 else failure[lang]
-        if message != want or b"Traceback" in body:
+        want = {409: {taken[lang]}, 429: too_many[lang]}.get(status, {failure[lang]})
+        if message not in want or b"Traceback" in body:
             problems[f"{kind} {status} with message {message!r}"] += 1
     return problems
 

@@ -6,6 +6,8 @@ import subprocess
 import time
 import uuid
 
+from forms_service.config import from_environment
+
 from .settings import BIN, DRAIN_SECONDS, PG_URL, ROOT, WORKER_CONFIG
 
 
@@ -87,7 +89,9 @@ class Services:
                              f"(see {self.workdir}/web{n + 1}.log)")
 
     def start_worker(self, n):
-        app = f"forms_service:create_app({WORKER_CONFIG!r})"
+        # A config given to create_app replaces the environment: read the worker's here.
+        config = {**from_environment(self.env), **WORKER_CONFIG}
+        app = f"forms_service:create_app({config!r})"
         self.workers[n] = self._spawn(f"worker{n + 1}",
                                       [str(BIN / "flask"), "--app", app, "outbox", "run"], {})
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import icalendar
-from forms_helpers import free_port, port_open
+from site_helpers import free_port, port_open
 
 # The booking clock of each season: six weeks ahead cover both daylight-saving changes of
 # 2026 in Stockholm (29 March and 25 October).

@@ -12,20 +12,15 @@ from forms_helpers import (
     REDIS_URL,
     Signup,
     SMTPCollector,
-    free_port,
+    close_app,
     make_app,
     on_each_database,
-    port_open,
-    require,
     serve_site_with_forms,
 )
-
-from forms_service.db import db
+from site_helpers import free_port, port_open, require
 
 
 @pytest.fixture(scope="session")
-
-
 def postgres_server():
     """A fresh database on the real PostgreSQL server; its URL (dropped afterwards)."""
     psycopg = pytest.importorskip("psycopg")
@@ -65,29 +60,40 @@ def ebook_source(tmp_path):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-
-
 def app(request, tmp_path, ebook_source):
     """The app on SQLite and on PostgreSQL."""
     yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o))
 
 
 @pytest.fixture
-def sqlite_app(tmp_path, ebook_source):
-    app = make_app(tmp_path, ebook_source)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def closing():
+    """closing(app) returns app and closes it (sessions, connections) after the test."""
+    apps = []
+
+    def close_later(app):
+        apps.append(app)
+        return app
+
+    yield close_later
+    for app in apps:
+        close_app(app)
 
 
 @pytest.fixture
-def pg_app(tmp_path, ebook_source, postgres_url):
-    """The app on PostgreSQL only."""
-    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=postgres_url)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def build_app(tmp_path, ebook_source, closing):
+    """build_app(**overrides): make_app's app with files under tmp_path, closed afterwards."""
+    return lambda **overrides: closing(make_app(tmp_path, ebook_source, **overrides))
+
+
+@pytest.fixture
+def sqlite_app(build_app):
+    return build_app()
+
+
+@pytest.fixture
+def pg_app(postgres_url, build_app):
+    """The app on PostgreSQL only (closed before its database is emptied)."""
+    return build_app(SQLALCHEMY_DATABASE_URI=postgres_url)
 
 
 @pytest.fixture
@@ -100,26 +106,49 @@ def signup(client):
     return Signup(client)
 
 
+class SMTPServers:
+    """Real aiosmtpd servers on loopback ports in this process (the smtp_servers fixture)."""
+
+    def __init__(self):
+        self.running = []
+
+    def start(self, handler, port=None, **options):
+        """Serve handler on port (default: a free one) with Controller options; the port."""
+        from aiosmtpd.controller import Controller
+
+        controller = Controller(handler, hostname="127.0.0.1", port=port or free_port(),
+                                **options)
+        controller.start()
+        self.running.append(controller)
+        return controller.port
+
+    def stop(self, port):
+        """Stop the server on port (it may be started there again)."""
+        for controller in [c for c in self.running if c.port == port]:
+            self.running.remove(controller)
+            controller.stop()
+
+    def stop_all(self):
+        for controller in self.running:
+            controller.stop()
+        self.running.clear()
+
+
 @pytest.fixture
-def smtp_server():
-    """A real SMTP server in this process; yields (handler, port, start, stop)."""
-    from aiosmtpd.controller import Controller
+def smtp_servers():
+    """SMTPServers: start(handler, **options) real SMTP servers; all stopped afterwards."""
+    servers = SMTPServers()
+    yield servers
+    servers.stop_all()
 
+
+@pytest.fixture
+def smtp_server(smtp_servers):
+    """A real SMTP server collecting mail; (handler, port, start, stop) to restart it."""
     handler = SMTPCollector()
-    port = free_port()
-    state = {}
-
-    def start():
-        state["c"] = Controller(handler, hostname="127.0.0.1", port=port)
-        state["c"].start()
-
-    def stop():
-        if state.get("c"):
-            state.pop("c").stop()
-
-    start()
-    yield handler, port, start, stop
-    stop()
+    port = smtp_servers.start(handler)
+    return (handler, port, lambda: smtp_servers.start(handler, port),
+            lambda: smtp_servers.stop(port))
 
 
 @pytest.fixture

@@ -1,45 +1,18 @@
 """Helpers for the forms service tests (constants, app builder, posting like forms.js)."""
 
 import os
-import socket
 import time
 from pathlib import Path
-
-import pytest
 
 from forms_service import create_app
 from forms_service.db import db
 
 SITE = "http://localhost"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("FORMS_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("FORMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 EBOOK_SV = "# Från krav till certifikat\n\nEn kort text med å, ä och ö.\n\n- Punkt ett\n"
 EBOOK_EN = "# From requirements to certificate\n\nA short text.\n\n- Point one\n"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_open(host, port):
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def require(what, available):
-    """Skip when a service is missing; with CI=true, fail instead."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{what} is required when CI=true", pytrace=False)
-    pytest.skip(f"{what} is not available")
 
 
 def make_app(tmp_path, ebook_source, **overrides):
@@ -67,16 +40,21 @@ def make_app(tmp_path, ebook_source, **overrides):
     return create_app(config)
 
 
+def close_app(app):
+    """Close the app's database sessions and connections (every test app, after its test)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def on_each_database(request, build, **overrides):
     """Yield build(**overrides) on SQLite, or on PostgreSQL for request.param "postgresql";
-    then close its sessions and connections. For fixtures parametrized over both."""
+    then close it. For fixtures parametrized over both."""
     if request.param == "postgresql":
         overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
     app = build(**overrides)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 class Signup:
@@ -156,5 +134,4 @@ def serve_site_with_forms(site, make_forms):
     yield origin, forms
     server.shutdown()
     thread.join(5)
-    with forms.app_context():
-        db.engine.dispose()
+    close_app(forms)

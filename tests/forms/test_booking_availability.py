@@ -12,7 +12,6 @@ from forms_service.booking.availability import (
     load_availability,
     parse_availability,
 )
-from forms_service.db import db
 
 
 def rules(text=ONE_CONSULTANT):
@@ -144,10 +143,10 @@ def test_the_example_closes_on_the_swedish_eves(day):
     assert availability.grid(day - timedelta(days=1)) != {}  # an ordinary working day
 
 
-def test_midsummer_eve_cannot_be_booked_with_the_example(tmp_path, ebook_source):
+def test_midsummer_eve_cannot_be_booked_with_the_example(tmp_path, ebook_source, closing):
     june = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # Monday 10:00 in Stockholm
-    app = booking_app(tmp_path, ebook_source, EXAMPLE.read_text(encoding="utf-8"),
-                      BOOKING_CLOCK=lambda: june)
+    app = closing(booking_app(tmp_path, ebook_source, EXAMPLE.read_text(encoding="utf-8"),
+                              BOOKING_CLOCK=lambda: june))
     client = app.test_client()
     days = client.get("/booking/slots?from=2026-06-18&to=2026-06-22").get_json()["slots"]
     assert {s["start"][:10] for s in days} == {"2026-06-18", "2026-06-22"}
@@ -156,8 +155,6 @@ def test_midsummer_eve_cannot_be_booked_with_the_example(tmp_path, ebook_source)
     assert answer.get_json()["errors"] == {
         "start": ["We are closed that day. Please pick another."]}
     assert bookings(app) == []
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("text, message", [

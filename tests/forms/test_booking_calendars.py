@@ -80,22 +80,14 @@ def clock():
 
 
 @pytest.fixture
-def make(tmp_path, ebook_source, clock):
+def make(tmp_path, ebook_source, clock, closing):
     """make(availability text, booking now, **config): an app; disposed afterwards."""
-    apps = []
-
     def build(text, now=SPRING_NOW, **overrides):
         config = {"BOOKING_CLOCK": lambda: now, "CALENDAR_CLOCK": clock,
                   "CALENDAR_TIMEOUT": 2.0, **overrides}
-        app = booking_app(tmp_path, ebook_source, availability=text, **config)
-        apps.append(app)
-        return app
+        return closing(booking_app(tmp_path, ebook_source, availability=text, **config))
 
-    yield build
-    for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return build
 
 
 def offered(app, first, last):

@@ -2,7 +2,7 @@
 
 import pytest
 from booking_helpers import Visitor, booking_app, bookings
-from forms_helpers import free_port
+from site_helpers import free_port
 from sqlalchemy import text
 
 from forms_service.db import db

@@ -3,20 +3,16 @@
 import pytest
 from booking_helpers import Visitor, booking_app, bookings
 
-from forms_service.db import db
-
 LIMITED_EN = "Too many attempts. Please try again in a minute."
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def limited_app(request, tmp_path, ebook_source):
+def limited_app(request, tmp_path, ebook_source, closing):
     storage = "memory://" if request.param == "memory" else request.getfixturevalue("redis_url")
-    app = booking_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
-                      RATELIMIT_STORAGE_URI=storage, RATELIMIT_PER_IP="4/minute",
-                      RATELIMIT_PER_EMAIL="2/minute")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    app = closing(booking_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
+                              RATELIMIT_STORAGE_URI=storage, RATELIMIT_PER_IP="4/minute",
+                              RATELIMIT_PER_EMAIL="2/minute"))
+    return app
 
 
 def test_per_email_limit_is_429_and_books_nothing_more(limited_app):

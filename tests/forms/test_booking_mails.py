@@ -239,9 +239,10 @@ def test_expired_links_get_a_friendly_localized_page(bapp, booked):
     assert bookings(bapp)[0].status == "confirmed"
 
 
-def test_smtp_down_the_booking_stands_and_the_mail_follows(tmp_path, ebook_source, smtp_server):
+def test_smtp_down_the_booking_stands_and_the_mail_follows(tmp_path, ebook_source, smtp_server,
+                                                           closing):
     handler, port, start, stop = smtp_server
-    app = booking_app(tmp_path, ebook_source, SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
+    app = closing(booking_app(tmp_path, ebook_source, SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none"))
     stop()
     answer = Visitor(app.test_client()).book(lang="en")
     assert answer.status_code == 200 and answer.get_json()["ok"] is True
@@ -255,5 +256,3 @@ def test_smtp_down_the_booking_stands_and_the_mail_follows(tmp_path, ebook_sourc
     assert wait_for(lambda: len(handler.messages) == 2)
     subjects = sorted(m["Subject"] for m in handler.messages)
     assert subjects == ["Nytt möte bokat: Ek AB", "Your meeting with Normkraft is booked"]
-    with app.app_context():
-        db.engine.dispose()

@@ -11,8 +11,6 @@ from desk_helpers import PASSWORD, add_lead
 from forms_helpers import make_app
 from sqlalchemy import make_url
 
-from forms_service.db import db
-
 COMMANDS = [
     ["privacy", "erase", "lena@example.com"],
     ["privacy", "export", "lena@example.com"],
@@ -45,30 +43,22 @@ def test_export_stays_valid_json_on_stdout(sqlite_app):
 
 
 @pytest.mark.postgres
-def test_database_password_is_hidden(tmp_path, ebook_source, postgres_url):
+def test_database_password_is_hidden(tmp_path, ebook_source, postgres_url, closing):
     # The test server trusts local connections, so any password logs in.
     url = make_url(postgres_url).set(password="s3cret-pass")
-    app = make_app(tmp_path, ebook_source,
-                   SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False))
-    try:
-        result = app.test_cli_runner().invoke(args=["privacy", "purge"])
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    app = closing(make_app(tmp_path, ebook_source,
+                           SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False)))
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
     assert "s3cret-pass" not in result.output
     shown = f"{url.drivername}://{url.username}:***@{url.host}:{url.port}/{url.database}"
     assert result.stderr.splitlines()[0] == f"database: {shown}"
 
 
-def test_the_builtin_sqlite_default_is_called_out(tmp_path, ebook_source):
+def test_the_builtin_sqlite_default_is_called_out(tmp_path, build_app):
     # No FORMS_DATABASE_URL (forms.env not loaded): the fresh file in instance/ is used.
-    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=None)
-    try:
-        result = app.test_cli_runner().invoke(args=["privacy", "erase", "x@example.com"])
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    app = build_app(SQLALCHEMY_DATABASE_URI=None)
+    result = app.test_cli_runner().invoke(args=["privacy", "erase", "x@example.com"])
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"database: sqlite:///{tmp_path / 'instance' / 'forms.sqlite3'} ")
     assert "FORMS_DATABASE_URL is not set" in first

@@ -2,12 +2,9 @@
 
 from pathlib import Path
 
-from forms_helpers import make_app
 from pelican.contents import Page
 from pelican.readers import Readers
 from pelican.settings import read_settings
-
-from forms_service.db import db
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,13 +29,11 @@ def privacy_pages():
     return pages, settings["DEFAULT_LANG"]
 
 
-def test_consent_version_is_the_privacy_policy_version(tmp_path, ebook_source):
+def test_consent_version_is_the_privacy_policy_version(build_app):
     pages, default_lang = privacy_pages()
     assert default_lang in {page.lang for page in pages}, "no privacy page found"
-    app = make_app(tmp_path, ebook_source, AUTO_MIGRATE=False)
+    app = build_app(AUTO_MIGRATE=False)
     stored = app.config["CONSENT_VERSION"]
-    with app.app_context():
-        db.engine.dispose()
     # A policy change takes a new Policy_version on every language's page and the same
     # value as CONSENT_VERSION in forms_service/config.py.
     versions = {page.relative_source_path: page.metadata.get("policy_version") for page in pages}

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, log_in, staff_client
-from forms_helpers import make_app
 from sqlalchemy import select, update
 from werkzeug.routing import AnyConverter, IntegerConverter
 
@@ -131,20 +130,16 @@ def test_lockout_after_failed_logins(sqlite_app):
     assert log_in(client).status_code == 303
 
 
-def test_failed_logins_are_rate_limited(tmp_path, ebook_source):
-    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True, DESK_LOGIN_LIMIT="3/minute",
-                   DESK_LOCKOUT_ATTEMPTS=100)
-    try:
-        add_staff(app)
-        client = app.test_client()
-        codes = [log_in(client, password="nope nope nope").status_code for _ in range(4)]
-        assert codes == [200, 200, 200, 429]
-        page = log_in(client)
-        assert page.status_code == 429
-        assert "För många försök" in page.get_data(as_text=True)
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+def test_failed_logins_are_rate_limited(build_app):
+    app = build_app(RATELIMIT_ENABLED=True, DESK_LOGIN_LIMIT="3/minute",
+                    DESK_LOCKOUT_ATTEMPTS=100)
+    add_staff(app)
+    client = app.test_client()
+    codes = [log_in(client, password="nope nope nope").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    page = log_in(client)
+    assert page.status_code == 429
+    assert "För många försök" in page.get_data(as_text=True)
 
 
 def test_session_expires(sqlite_app):

@@ -7,10 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from desk_demo import seed_demo
 from desk_helpers import add_staff, browser_log_in
-from forms_helpers import make_app
+from forms_helpers import close_app, make_app
 from werkzeug.serving import make_server
-
-from forms_service.db import db
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +28,7 @@ def desk_site(tmp_path, ebook_source):
     yield origin, app
     server.shutdown()
     thread.join(5)
-    with app.app_context():
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -7,16 +7,12 @@ import pytest
 from bs4 import BeautifulSoup
 from forms_helpers import make_app, pending_mail, serve_site_with_forms
 
-from forms_service.db import db
 from forms_service.outbox import process_outbox
 
 
 @pytest.fixture
-def dev_app(tmp_path, ebook_source):
-    app = make_app(tmp_path, ebook_source, SITE_URL="http://127.0.0.1:8000")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def dev_app(build_app):
+    return build_app(SITE_URL="http://127.0.0.1:8000")
 
 
 def _page(response):
@@ -95,17 +91,13 @@ def test_a_mail_is_rendered_with_links_that_work(dev_app):
     [{"SMTP_URL": "smtp://127.0.0.1:2525?tls=none"}, {"SITE_URL": "https://www.normkraft.se"}],
     ids=["smtp", "public-site"],
 )
-def test_refused_outside_development(tmp_path, ebook_source, overrides):
-    app = make_app(tmp_path, ebook_source, **overrides)
-    try:
-        client = app.test_client()
-        (mail := tmp_path / "instance" / "mail").mkdir(parents=True)
-        (mail / "a.eml").write_bytes(b"Subject: secret\r\n\r\nhello\r\n")
-        assert client.get("/dev/mail/").status_code == 404
-        assert client.get("/dev/mail/a.eml").status_code == 404
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+def test_refused_outside_development(tmp_path, overrides, build_app):
+    app = build_app(**overrides)
+    client = app.test_client()
+    (mail := tmp_path / "instance" / "mail").mkdir(parents=True)
+    (mail / "a.eml").write_bytes(b"Subject: secret\r\n\r\nhello\r\n")
+    assert client.get("/dev/mail/").status_code == 404
+    assert client.get("/dev/mail/a.eml").status_code == 404
 
 
 @pytest.mark.parametrize("name", ["nope.eml", "..%2Fsecret_key", "secret_key", "%2E%2E"])

@@ -35,8 +35,8 @@ def broken(n, started, body=RESET, seconds=0.01):
 
 def probe():
     """The rate-limit probe as it should go: the limit through, then localized 429s."""
-    failure, _ = expected_messages()
-    body = json.dumps({"ok": False, "message": failure["en"]}).encode()
+    _, _, too_many = expected_messages()
+    body = json.dumps({"ok": False, "message": min(too_many["en"])}).encode()
     return [Answer("signup", f"probe-{n}@example.com", "en",
                          200 if n < PROBE_LIMIT else 429, body, 0.05, 200.0 + n)
             for n in range(PROBE_REQUESTS)]
@@ -109,7 +109,7 @@ def test_connection_errors_are_allowed_only_during_restarts(answers, failures):
 
 
 def test_answers_other_than_429_503_409_are_problems():
-    failure, taken = expected_messages()
+    failure, taken, _ = expected_messages()
     answers = [
         Answer("signup", "a@example.com", "sv", 503,
                      json.dumps({"message": failure["sv"]}).encode(), 0.1, 1.0),

@@ -1,4 +1,6 @@
-"""create_app: embedded defaults without any environment, FORMS_* variables, migrations."""
+"""create_app: embedded defaults without any environment, FORMS_* variables, migrations.
+
+Each variable on its own and the README's table: test_config.py."""
 
 import sqlite3
 
@@ -12,16 +14,10 @@ from forms_service import db as database
 from forms_service.config import database_url, from_environment
 from forms_service.db import db
 
-FORMS_VARS = ["FORMS_DATABASE_URL", "FORMS_SECRET_KEY", "FORMS_SMTP_URL", "FORMS_MAIL_FROM",
-              "FORMS_SUPPORT_EMAIL", "FORMS_SALES_EMAIL", "FORMS_SITE_URL",
-              "FORMS_RATELIMIT_STORAGE_URL", "FORMS_RATELIMIT_ENABLED", "FORMS_OUTBOX_THREAD",
-              "FORMS_AUTO_MIGRATE"]
-
 
 @pytest.fixture
 def no_env(monkeypatch, tmp_path, ebook_source):
-    for name in FORMS_VARS:
-        monkeypatch.delenv(name, raising=False)
+    # tests/conftest.py has cleared every FORMS_* variable; test_config.py covers each one.
     monkeypatch.setenv("FORMS_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("FORMS_EBOOK_SOURCE_DIR", str(ebook_source))
     monkeypatch.setenv("FORMS_OUTBOX_THREAD", "false")
@@ -29,32 +25,26 @@ def no_env(monkeypatch, tmp_path, ebook_source):
     return tmp_path / "instance"
 
 
-def test_defaults_need_no_environment(no_env):
-    app = create_app()
-    try:
-        assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{no_env / 'forms.sqlite3'}"
-        key = (no_env / "secret_key").read_text()
-        assert app.config["SECRET_KEY"] == key and len(key) > 40
-        assert (no_env / "secret_key").stat().st_mode & 0o077 == 0
-        assert app.config["SESSION_COOKIE_SECURE"] is False  # local development
-        assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
-        assert (no_env / "ebook" / "sv.pdf").is_file() and (no_env / "ebook" / "en.pdf").is_file()
-        with app.app_context():
-            assert {"leads", "consents", "outbox", "alembic_version"} <= set(
-                inspect(db.engine).get_table_names())
-        mode = sqlite3.connect(no_env / "forms.sqlite3").execute("PRAGMA journal_mode").fetchone()
-        assert mode == ("wal",)
-        Signup(app.test_client()).json(email="dev@example.com")
-        assert pending_mail(app) == (1, 0)
-        (eml,) = (no_env / "mail").glob("*.eml")
-        assert "To: dev@example.com" in eml.read_text()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-    again = create_app()
+def test_defaults_need_no_environment(no_env, closing):
+    app = closing(create_app())
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{no_env / 'forms.sqlite3'}"
+    key = (no_env / "secret_key").read_text()
+    assert app.config["SECRET_KEY"] == key and len(key) > 40
+    assert (no_env / "secret_key").stat().st_mode & 0o077 == 0
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # local development
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert (no_env / "ebook" / "sv.pdf").is_file() and (no_env / "ebook" / "en.pdf").is_file()
+    with app.app_context():
+        assert {"leads", "consents", "outbox", "alembic_version"} <= set(
+            inspect(db.engine).get_table_names())
+    mode = sqlite3.connect(no_env / "forms.sqlite3").execute("PRAGMA journal_mode").fetchone()
+    assert mode == ("wal",)
+    Signup(app.test_client()).json(email="dev@example.com")
+    assert pending_mail(app) == (1, 0)
+    (eml,) = (no_env / "mail").glob("*.eml")
+    assert "To: dev@example.com" in eml.read_text()
+    again = closing(create_app())
     assert again.config["SECRET_KEY"] == key  # generated once, kept
-    with again.app_context():
-        db.engine.dispose()
 
 
 def test_environment_variables(monkeypatch):
@@ -64,8 +54,6 @@ def test_environment_variables(monkeypatch):
     monkeypatch.setenv("FORMS_RATELIMIT_STORAGE_URL", "redis://cache:6379/0")
     monkeypatch.setenv("FORMS_RATELIMIT_ENABLED", "false")
     monkeypatch.setenv("FORMS_SUPPORT_EMAIL", "help@normkraft.se")
-    for name in ("FORMS_OUTBOX_THREAD", "FORMS_AUTO_MIGRATE"):
-        monkeypatch.delenv(name, raising=False)
     settings = from_environment()
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/forms"
     assert settings["SITE_URL"] == "https://normkraft.se"

@@ -1,6 +1,7 @@
 """The database fails: a localized 503 and nothing half-written."""
 
-from forms_helpers import Signup, free_port, make_app
+from forms_helpers import Signup, make_app
+from site_helpers import free_port
 from sqlalchemy import func, select, text
 
 from forms_service.db import db

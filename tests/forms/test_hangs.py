@@ -40,16 +40,13 @@ def through(url, port):
 
 
 @pytest.fixture
-def frozen_pg(tmp_path, ebook_source, postgres_url, freeze_proxy):
+def frozen_pg(tmp_path, ebook_source, postgres_url, freeze_proxy, closing):
     """(app, proxy): the app's every PostgreSQL connection passes through a FreezeProxy."""
     proxy = freeze_proxy(urlsplit(postgres_url).port or 5432)
-    app = make_app(tmp_path, ebook_source,
-                   SQLALCHEMY_DATABASE_URI=through(postgres_url, proxy.port))
+    app = closing(make_app(tmp_path, ebook_source,
+                           SQLALCHEMY_DATABASE_URI=through(postgres_url, proxy.port)))
     yield app, proxy
     proxy.thaw()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def timed(client, method, path, **kwargs):
@@ -107,12 +104,11 @@ def test_a_long_statement_is_cancelled_by_the_server(pg_app):
         db.session.rollback()
 
 
-def test_smtp_hanging_frees_the_worker_then_sends(tmp_path, ebook_source, smtp_server,
-                                                   freeze_proxy):
+def test_smtp_hanging_frees_the_worker_then_sends(smtp_server, freeze_proxy, build_app):
     handler, port, _, _ = smtp_server
     proxy = freeze_proxy(port)
-    app = make_app(tmp_path, ebook_source, SMTP_URL=f"smtp://127.0.0.1:{proxy.port}?tls=none",
-                   SMTP_CONNECT_TIMEOUT=1.0, SMTP_TIMEOUT=1.0)
+    app = build_app(SMTP_URL=f"smtp://127.0.0.1:{proxy.port}?tls=none",
+                    SMTP_CONNECT_TIMEOUT=1.0, SMTP_TIMEOUT=1.0)
     assert Signup(app.test_client()).json(email="mail@example.com").status_code == 200
     proxy.freeze()
     began = time.monotonic()
@@ -124,19 +120,16 @@ def test_smtp_hanging_frees_the_worker_then_sends(tmp_path, ebook_source, smtp_s
     proxy.thaw()
     assert pending_mail(app) == (1, 0)
     assert [m["To"] for m in handler.messages] == ["mail@example.com"]
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("how, password, status", [("close", "not the password", 200),
                                                    ("freeze", PASSWORD, 303)])
-def test_redis_dying_in_the_middle_of_a_desk_login(tmp_path, ebook_source, redis_url,
-                                                   freeze_proxy, monkeypatch, how, password,
-                                                   status):
+def test_redis_dying_in_the_middle_of_a_desk_login(redis_url, freeze_proxy, monkeypatch, how,
+                                                   password, status, build_app):
     """The limit is checked before the view and charged after it: Redis dies in between."""
     proxy = freeze_proxy(urlsplit(redis_url).port or 6379)
-    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI=through(redis_url, proxy.port))
+    app = build_app(RATELIMIT_ENABLED=True,
+                    RATELIMIT_STORAGE_URI=through(redis_url, proxy.port))
     add_staff(app)
     client = app.test_client()
     token = csrf_token(client)
@@ -152,8 +145,6 @@ def test_redis_dying_in_the_middle_of_a_desk_login(tmp_path, ebook_source, redis
                                                  "csrf_token": token})
     assert response.status_code == status
     assert time.monotonic() - began < 5
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("error", [

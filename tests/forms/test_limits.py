@@ -1,21 +1,17 @@
 """Rate limits per client address and per e-mail address, stored in the real Redis."""
 
 import pytest
-from forms_helpers import Signup, make_app
-
-from forms_service.db import db
+from forms_helpers import Signup
 
 pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def limited_app(tmp_path, ebook_source, redis_url):
-    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_PER_IP="4/minute",
-                   RATELIMIT_PER_EMAIL="2/minute")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def limited_app(redis_url, build_app):
+    app = build_app(RATELIMIT_ENABLED=True,
+                    RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_PER_IP="4/minute",
+                    RATELIMIT_PER_EMAIL="2/minute")
+    return app
 
 
 def test_per_email_limit_answers_429_in_the_readers_language(limited_app):

@@ -6,7 +6,8 @@ import time
 
 import pytest
 from desk_helpers import staff_client
-from forms_helpers import Signup, free_port, make_app
+from forms_helpers import Signup
+from site_helpers import free_port
 from sqlalchemy import select
 
 from forms_service.db import db
@@ -14,15 +15,13 @@ from forms_service.models import Lead
 
 
 @pytest.fixture
-def redis_down_app(tmp_path, ebook_source):
+def redis_down_app(build_app):
     """Limits on, stored in a Redis nobody listens for (FORMS_RATELIMIT_STORAGE_URL)."""
     # TESTING off: an error in the limiter is answered 500, as in production.
-    app = make_app(tmp_path, ebook_source, TESTING=False, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
-                   RATELIMIT_PER_IP="10/minute", RATELIMIT_PER_EMAIL="2/minute")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    app = build_app(TESTING=False, RATELIMIT_ENABLED=True,
+                    RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+                    RATELIMIT_PER_IP="10/minute", RATELIMIT_PER_EMAIL="2/minute")
+    return app
 
 
 def test_signups_are_stored_and_still_limited_while_redis_is_down(redis_down_app, caplog):
@@ -54,33 +53,25 @@ def test_ready_warns_when_the_limits_redis_is_down(redis_down_app):
 
 
 @pytest.mark.redis
-def test_ready_reports_the_limits_redis(tmp_path, ebook_source, redis_url):
-    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI=redis_url)
-    try:
-        body = app.test_client().get("/ready").get_json()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+def test_ready_reports_the_limits_redis(redis_url, build_app):
+    app = build_app(RATELIMIT_ENABLED=True,
+                    RATELIMIT_STORAGE_URI=redis_url)
+    body = app.test_client().get("/ready").get_json()
     assert (body["redis"], "warning" in body) == ("ok", False)
 
 
-def test_a_redis_that_hangs_does_not_stall_the_signup(tmp_path, ebook_source):
+def test_a_redis_that_hangs_does_not_stall_the_signup(build_app):
     # A server that accepts connections and never answers: without socket timeouts the
     # limiter would wait on it for as long as the operating system lets it.
     with socket.create_server(("127.0.0.1", 0)) as silent:
         port = silent.getsockname()[1]
-        app = make_app(tmp_path, ebook_source, TESTING=False, RATELIMIT_ENABLED=True,
-                       RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
-        try:
-            started = time.monotonic()
-            response = Signup(app.test_client()).json(email="slow@example.com")
-            waited = time.monotonic() - started
-            with app.app_context():
-                stored = db.session.scalars(select(Lead.email)).all()
-        finally:
-            with app.app_context():
-                db.engine.dispose()
+        app = build_app(TESTING=False, RATELIMIT_ENABLED=True,
+                        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
+        started = time.monotonic()
+        response = Signup(app.test_client()).json(email="slow@example.com")
+        waited = time.monotonic() - started
+        with app.app_context():
+            stored = db.session.scalars(select(Lead.email)).all()
     assert response.status_code == 200
     assert stored == ["slow@example.com"]
     assert waited < 10, f"the signup waited {waited:.1f} s on a silent Redis"

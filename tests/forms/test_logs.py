@@ -5,15 +5,10 @@ import json
 import pytest
 from forms_helpers import Signup, make_app
 
-from forms_service.db import db
-
 
 @pytest.fixture
-def json_app(tmp_path, ebook_source):
-    app = make_app(tmp_path, ebook_source, LOG_FORMAT="json")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def json_app(build_app):
+    return build_app(LOG_FORMAT="json")
 
 
 def log_lines(capsys):

@@ -4,7 +4,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from booking_helpers import Visitor
-from forms_helpers import free_port, pending_mail
+from forms_helpers import pending_mail
 from sqlalchemy import select
 
 from forms_service.db import db
@@ -37,24 +37,16 @@ class Envelopes:
 
 
 @pytest.fixture
-def mail_server():
+def mail_server(smtp_servers):
     """start(app, smtputf8=..., refuse=...) runs a real SMTP server and points app at it."""
-    from aiosmtpd.controller import Controller
-
-    running = []
 
     def start(app, smtputf8=False, refuse=None):
-        handler, port = Envelopes(refuse), free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port,
-                                enable_SMTPUTF8=smtputf8)
-        controller.start()
-        running.append(controller)
+        handler = Envelopes(refuse)
+        port = smtp_servers.start(handler, enable_SMTPUTF8=smtputf8)
         app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}?tls=none"
         return handler
 
-    yield start
-    for controller in running:
-        controller.stop()
+    return start
 
 
 def outbox(app):

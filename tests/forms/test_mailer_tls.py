@@ -13,7 +13,7 @@ import subprocess
 from email.message import EmailMessage
 
 import pytest
-from forms_helpers import Signup, SMTPCollector, free_port, pending_mail
+from forms_helpers import Signup, SMTPCollector, pending_mail
 from sqlalchemy import select
 
 from forms_service.db import db
@@ -69,40 +69,29 @@ def trusted_server_context(folder, monkeypatch):
 
 
 @pytest.fixture
-def tls_smtp(tmp_path, monkeypatch):
-    """A server that refuses everything before STARTTLS and AUTH; yields (handler, port)."""
-    from aiosmtpd.controller import Controller
-
+def tls_smtp(tmp_path, monkeypatch, smtp_servers):
+    """A server that refuses everything before STARTTLS and AUTH; (handler, port)."""
     context = trusted_server_context(tmp_path, monkeypatch)
     handler = SessionCollector()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context,
-                            require_starttls=True, authenticator=authenticator,
-                            auth_required=True, auth_require_tls=True)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    port = smtp_servers.start(handler, tls_context=context, require_starttls=True,
+                              authenticator=authenticator, auth_required=True,
+                              auth_require_tls=True)
+    return handler, port
 
 
 @pytest.fixture
-def implicit_tls_smtp(tmp_path, monkeypatch):
+def implicit_tls_smtp(tmp_path, monkeypatch, smtp_servers):
     """A server speaking TLS from the first byte (smtps://) and requiring AUTH.
 
     aiosmtpd 1.4 counts only STARTTLS as TLS, so AUTH has to be allowed
     "without TLS" here (auth_require_tls=False), which it warns about: tests
     using this fixture ignore that warning. Nothing reaches it unencrypted anyway.
     """
-    from aiosmtpd.controller import Controller
-
     context = trusted_server_context(tmp_path, monkeypatch)
     handler = SessionCollector()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context,
-                            authenticator=authenticator, auth_required=True,
-                            auth_require_tls=False)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    port = smtp_servers.start(handler, ssl_context=context, authenticator=authenticator,
+                              auth_required=True, auth_require_tls=False)
+    return handler, port
 
 
 def smtp_url(port, password=PASSWORD, scheme="smtp"):

@@ -105,16 +105,14 @@ def test_parallel_workers_send_each_mail_once(app, client, smtp_server):
         f"reader{n}@example.com" for n in range(12))
 
 
-def test_background_thread_sends_without_being_asked(tmp_path, ebook_source, smtp_server):
-    from forms_helpers import Signup, make_app
+def test_background_thread_sends_without_being_asked(smtp_server, build_app):
+    from forms_helpers import Signup
 
     handler, port, _, _ = smtp_server
-    app = make_app(tmp_path, ebook_source, OUTBOX_THREAD=True, OUTBOX_POLL_SECONDS=0.2,
-                   SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
+    app = build_app(OUTBOX_THREAD=True, OUTBOX_POLL_SECONDS=0.2,
+                    SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
     try:
         Signup(app.test_client()).json()
         assert wait_for(lambda: len(handler.messages) == 1)
     finally:
         app.extensions["forms_outbox_thread"].stop()
-        with app.app_context():
-            db.engine.dispose()

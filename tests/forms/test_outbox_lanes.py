@@ -21,14 +21,14 @@ def webhook_app(tmp_path, ebook_source, smtp_port, hook_url, **overrides):
 
 
 def test_visitor_mail_does_not_wait_behind_a_hung_webhook(tmp_path, ebook_source, smtp_server,
-                                                          freeze_proxy):
+                                                          freeze_proxy, closing):
     handler, smtp_port, _, _ = smtp_server
     with Receiver([]) as crm:
         proxy = freeze_proxy(crm.server.server_port)
         proxy.freeze()  # the CRM accepts connections and never answers
-        app = webhook_app(tmp_path, ebook_source, smtp_port,
-                          f"http://127.0.0.1:{proxy.port}/crm/hook",
-                          WEBHOOK_TIMEOUT=60.0, OUTBOX_POLL_SECONDS=0.2)
+        app = closing(webhook_app(tmp_path, ebook_source, smtp_port,
+                                  f"http://127.0.0.1:{proxy.port}/crm/hook",
+                                  WEBHOOK_TIMEOUT=60.0, OUTBOX_POLL_SECONDS=0.2))
         signup = Signup(app.test_client())
         stop = threading.Event()
         worker = threading.Thread(target=run_worker, args=(app, stop))
@@ -49,8 +49,6 @@ def test_visitor_mail_does_not_wait_behind_a_hung_webhook(tmp_path, ebook_source
             worker.join(30)
         assert not worker.is_alive()
         assert wait_for(lambda: len(crm.requests) >= 1, timeout=5)
-    with app.app_context():
-        db.engine.dispose()
 
 
 def proxy_has_a_connection(app):
@@ -61,13 +59,13 @@ def proxy_has_a_connection(app):
 
 
 def test_a_hanging_receiver_is_paused_and_the_desk_shows_it(tmp_path, ebook_source,
-                                                             smtp_server, freeze_proxy):
+                                                             smtp_server, freeze_proxy, closing):
     _, smtp_port, _, _ = smtp_server
     with Receiver([]) as crm:
         proxy = freeze_proxy(crm.server.server_port)
         url = f"http://127.0.0.1:{proxy.port}/crm/hook"
-        app = webhook_app(tmp_path, ebook_source, smtp_port, url, WEBHOOK_TIMEOUT=0.5,
-                          OUTBOX_BREAKER_FAILURES=2, OUTBOX_BREAKER_SECONDS=60.0)
+        app = closing(webhook_app(tmp_path, ebook_source, smtp_port, url, WEBHOOK_TIMEOUT=0.5,
+                                  OUTBOX_BREAKER_FAILURES=2, OUTBOX_BREAKER_SECONDS=60.0))
         add_deliveries(app, ["pending"] * 5, url=url)
         proxy.freeze()
         began = time.monotonic()
@@ -99,15 +97,15 @@ def test_a_hanging_receiver_is_paused_and_the_desk_shows_it(tmp_path, ebook_sour
         deliveries = [r["headers"]["X-Normkraft-Delivery"] for r in crm.requests]
         assert len(set(deliveries)) == 5 and len(deliveries) == 7
         assert receiver_state(desk, url) == "Fungerar"
-    with app.app_context():
-        db.engine.dispose()
 
 
-def test_a_failing_receiver_pauses_for_longer_each_time(tmp_path, ebook_source, smtp_server):
+def test_a_failing_receiver_pauses_for_longer_each_time(tmp_path, ebook_source, smtp_server,
+                                                        closing):
     _, smtp_port, _, _ = smtp_server
     with Receiver([500] * 10) as crm:
-        app = webhook_app(tmp_path, ebook_source, smtp_port, crm.url, OUTBOX_BREAKER_FAILURES=1,
-                          OUTBOX_BREAKER_SECONDS=10.0, OUTBOX_BREAKER_MAX_SECONDS=30.0)
+        app = closing(webhook_app(tmp_path, ebook_source, smtp_port, crm.url,
+                                  OUTBOX_BREAKER_FAILURES=1, OUTBOX_BREAKER_SECONDS=10.0,
+                                  OUTBOX_BREAKER_MAX_SECONDS=30.0))
         pauses = []
         add_deliveries(app, ["pending"], url=crm.url)
         for _ in range(4):
@@ -120,8 +118,6 @@ def test_a_failing_receiver_pauses_for_longer_each_time(tmp_path, ebook_source, 
                 db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
                 db.session.commit()
         assert pauses == [10, 20, 30, 30]
-    with app.app_context():
-        db.engine.dispose()
 
 
 def receiver_state(client, url):

@@ -7,7 +7,7 @@ import json
 import pytest
 from booking_helpers import Visitor, bookings
 from desk_helpers import add_booking, post, staff_client
-from forms_helpers import SITE, make_app
+from forms_helpers import SITE
 from sqlalchemy import func, select
 
 from forms_service.db import db
@@ -122,12 +122,10 @@ def test_a_nul_in_the_desk_search_or_notes_is_a_422(app):
 
 
 @pytest.fixture
-def limited_app(tmp_path, ebook_source):
-    app = make_app(tmp_path, ebook_source, RATELIMIT_ENABLED=True,
-                   RATELIMIT_PER_IP="3/minute", RATELIMIT_PER_EMAIL="100/hour")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def limited_app(build_app):
+    app = build_app(RATELIMIT_ENABLED=True,
+                    RATELIMIT_PER_IP="3/minute", RATELIMIT_PER_EMAIL="100/hour")
+    return app
 
 
 def test_a_rate_limit_says_what_it_is_and_when_to_try_again(limited_app):

@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from forms_helpers import ROOT, SITE, Signup, SMTPCollector, free_port, make_app, wait_for
+from forms_helpers import ROOT, SITE, Signup, SMTPCollector, make_app, wait_for
+from site_helpers import free_port
 from sqlalchemy import select
 
+from forms_service.config import from_environment
 from forms_service.db import db
 from forms_service.models import OutboxMessage
 
@@ -37,8 +39,11 @@ def service_env(tmp_path, ebook_source, **variables):
 
 
 def start_worker(env, **config):
-    """`flask outbox run` in its own process, with config passed to create_app."""
-    app = f"forms_service:create_app({config!r})"
+    """`flask outbox run` in its own process: env's settings and config, passed to create_app.
+
+    A config given to create_app replaces the environment, so env is read here.
+    """
+    app = f"forms_service:create_app({ {**from_environment(env), **config}!r})"
     return subprocess.Popen([FLASK, "--app", app, "outbox", "run"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -94,14 +99,11 @@ class StallingCollector(SMTPCollector):
 
 
 @pytest.mark.postgres
-def test_worker_killed_mid_send_loses_nothing(pg_app, postgres_url, tmp_path, ebook_source):
-    from aiosmtpd.controller import Controller
-
+def test_worker_killed_mid_send_loses_nothing(pg_app, postgres_url, tmp_path, ebook_source,
+                                              smtp_servers):
     handler = StallingCollector()
     handler.stall.set()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    port = smtp_servers.start(handler)
     Signup(pg_app.test_client()).json(email="kept@example.com")
     env = service_env(tmp_path, ebook_source, FORMS_DATABASE_URL=postgres_url,
                       FORMS_SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
@@ -120,23 +122,19 @@ def test_worker_killed_mid_send_loses_nothing(pg_app, postgres_url, tmp_path, eb
         for worker in (first, second):
             if worker is not None:
                 stop(worker)
-        controller.stop()
+        smtp_servers.stop(port)
     assert [m["To"] for m in handler.messages] == ["kept@example.com"]
     assert statuses(pg_app) == [("sent", 1)]
 
 
 @pytest.mark.redis
-def test_rate_limit_is_shared_by_instances_through_redis(tmp_path, ebook_source, redis_url):
+def test_rate_limit_is_shared_by_instances_through_redis(tmp_path, ebook_source, redis_url,
+                                                          closing):
     limits = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": redis_url,
               "RATELIMIT_PER_IP": "5/minute", "RATELIMIT_PER_EMAIL": "100/minute"}
-    apps = [make_app(tmp_path / name, ebook_source, **limits) for name in ("one", "two")]
-    try:
-        clients = [Signup(app.test_client()) for app in apps]
-        codes = [clients[n % 2].json(email=f"r{n}@example.com").status_code for n in range(8)]
-    finally:
-        for app in apps:
-            with app.app_context():
-                db.engine.dispose()
+    apps = [closing(make_app(tmp_path / name, ebook_source, **limits)) for name in ("one", "two")]
+    clients = [Signup(app.test_client()) for app in apps]
+    codes = [clients[n % 2].json(email=f"r{n}@example.com").status_code for n in range(8)]
     assert codes == [200] * 5 + [429] * 3
 
 

@@ -1,8 +1,6 @@
 """GET /ready: the database decides; an unreachable SMTP server is only a warning."""
 
-from forms_helpers import free_port, make_app
-
-from forms_service.db import db
+from site_helpers import free_port
 
 
 def test_ready_with_database_and_smtp(app, smtp_server):
@@ -32,11 +30,9 @@ def test_mail_to_files_needs_no_smtp(sqlite_app):
     assert (body["smtp"], "warning" in body) == ("files", False)
 
 
-def test_database_down_is_503(tmp_path, ebook_source):
+def test_database_down_is_503(build_app):
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing?connect_timeout=2"
-    app = make_app(tmp_path, ebook_source, SQLALCHEMY_DATABASE_URI=url, AUTO_MIGRATE=False)
+    app = build_app(SQLALCHEMY_DATABASE_URI=url, AUTO_MIGRATE=False)
     response = app.test_client().get("/ready")
     assert response.status_code == 503
     assert response.get_json() == {"ok": False, "database": "unavailable"}
-    with app.app_context():
-        db.engine.dispose()

@@ -2,10 +2,7 @@
 
 import pytest
 from desk_helpers import staff_client
-from forms_helpers import make_app
 from test_desk_auth import example_url
-
-from forms_service.db import db
 
 ALWAYS = {
     "X-Content-Type-Options": "nosniff",
@@ -27,30 +24,26 @@ def check(response, where, https):
 
 
 @pytest.mark.parametrize("site_url", ["https://www.normkraft.se", "http://192.168.1.20:8000"])
-def test_every_route_sends_the_security_headers(tmp_path, ebook_source, site_url):
-    app = make_app(tmp_path, ebook_source, SITE_URL=site_url)
+def test_every_route_sends_the_security_headers(site_url, build_app):
+    app = build_app(SITE_URL=site_url)
     https = site_url.startswith("https")
-    try:
-        anonymous, staff = app.test_client(), staff_client(app)
-        rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
-        assert len(rules) >= 25  # the walk covers the public pages and the desk
-        seen = set()
-        for rule in rules:
-            url = example_url(rule)
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                for client in (anonymous, staff):
-                    for accept in ("text/html", "application/json"):
-                        response = client.open(url, method=method, headers={"Accept": accept})
-                        response.get_data()  # a streamed export runs to its end
-                        response.close()
-                        seen.add(response.status_code)
-                        check(response, (method, url, accept), https)
-        # Pages, redirects and error pages all had their turn.
-        assert {200, 302, 400, 404} <= seen
-        check(anonymous.get("/no/such/page"), "404", https)
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    anonymous, staff = app.test_client(), staff_client(app)
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    assert len(rules) >= 25  # the walk covers the public pages and the desk
+    seen = set()
+    for rule in rules:
+        url = example_url(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for client in (anonymous, staff):
+                for accept in ("text/html", "application/json"):
+                    response = client.open(url, method=method, headers={"Accept": accept})
+                    response.get_data()  # a streamed export runs to its end
+                    response.close()
+                    seen.add(response.status_code)
+                    check(response, (method, url, accept), https)
+    # Pages, redirects and error pages all had their turn.
+    assert {200, 302, 400, 404} <= seen
+    check(anonymous.get("/no/such/page"), "404", https)
 
 
 @pytest.mark.parametrize("site_url, secure", [
@@ -62,6 +55,5 @@ def test_every_route_sends_the_security_headers(tmp_path, ebook_source, site_url
 def test_the_cookie_is_secure_only_on_an_https_site(monkeypatch, site_url, secure):
     from forms_service.config import from_environment
 
-    monkeypatch.delenv("FORMS_COOKIE_SECURE", raising=False)
     monkeypatch.setenv("FORMS_SITE_URL", site_url)
     assert from_environment()["SESSION_COOKIE_SECURE"] is secure

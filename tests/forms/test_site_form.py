@@ -4,12 +4,12 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from forms_helpers import make_app
+from flask_babel import gettext
 from site_helpers import build_fixture
 
-from forms_service.db import db
+from forms_service import create_app
 from forms_service.ebook.views import consent_text
-from forms_service.i18n import current_language, translate
+from forms_service.i18n import current_language
 from forms_service.responses import failure_message
 
 
@@ -22,7 +22,7 @@ def form_of(built_site, path):
     ("e-bok", "sv", "/integritetspolicy/"),
     ("en/ebook", "en", "/en/privacy-policy/"),
 ])
-def test_ebook_page_form(built_site, tmp_path, ebook_source, path, lang, privacy):
+def test_ebook_page_form(built_site, path, lang, privacy, build_app):
     form = form_of(built_site, path)
     assert form["method"] == "post" and form["action"] == "/forms/ebook"
     assert form.select_one("input[name=lang]")["value"] == lang
@@ -35,12 +35,10 @@ def test_ebook_page_form(built_site, tmp_path, ebook_source, path, lang, privacy
     label = form.select_one("label[for=ebook-consent]")
     assert label.a["href"] == privacy
     # The stored consent text is the text the reader saw.
-    app = make_app(tmp_path, ebook_source)
+    app = build_app()
     with app.test_request_context(f"/?lang={lang}"):
         expected = consent_text()
-        assert translate("Send me the e-book") == form.button.get_text(strip=True)
-    with app.app_context():
-        db.engine.dispose()
+        assert gettext("Send me the e-book") == form.button.get_text(strip=True)
     shown = " ".join(label.get_text().split())
     assert expected == f"{shown[:-1]} (http://localhost{privacy})."
 
@@ -54,7 +52,7 @@ def test_articles_carry_the_form_too(built_site):
 
 
 def test_one_variable_sets_the_support_address_of_site_and_service(
-        tmp_path, ebook_source, monkeypatch):
+        tmp_path, ebook_source, monkeypatch, closing):
     """FORMS_SUPPORT_EMAIL reaches the forms' fallback message (data-error-message, shown by
     the site's JavaScript) and the service's own error answers alike, in every language."""
     address = "hjalp@example.org"
@@ -73,11 +71,14 @@ def test_one_variable_sets_the_support_address_of_site_and_service(
                           form["data-error-message"]))
     assert {form for _, _, form, _ in shown} == {"ebook-form", "booking-form"}
     assert {lang for _, lang, _, _ in shown} == {"sv", "en"}
-    app = make_app(tmp_path, ebook_source, AUTO_MIGRATE=False)
+    # The service reads the same variable: built from the environment, as in production.
+    for name, value in {"FORMS_INSTANCE_PATH": tmp_path / "instance", "FORMS_AUTO_MIGRATE": "false",
+                        "FORMS_EBOOK_SOURCE_DIR": ebook_source, "FORMS_OUTBOX_THREAD": "false",
+                        "FORMS_DATABASE_URL": f"sqlite:///{tmp_path / 'forms.sqlite3'}"}.items():
+        monkeypatch.setenv(name, str(value))
+    app = closing(create_app())
     for path, lang, _, message in shown:
         assert address in message, path
         with app.test_request_context(f"/?lang={lang}"):
             assert current_language() == lang
             assert message == failure_message(), path
-    with app.app_context():
-        db.engine.dispose()

@@ -14,19 +14,13 @@ from bs4 import BeautifulSoup
 from forms_helpers import SITE, Signup, pending_mail, wait_for
 from test_html_valid import _vnu_errors
 
-from forms_service.db import db
-
 PLAIN = {"Origin": SITE, "Referer": SITE + "/en/artiklar/iso-9001/",
          "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 @pytest.fixture
-def app(tmp_path, ebook_source):
-    app = booking_app(tmp_path, ebook_source)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(tmp_path, ebook_source, closing):
+    return closing(booking_app(tmp_path, ebook_source))
 
 
 def mails(app):

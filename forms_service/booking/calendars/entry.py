@@ -11,9 +11,10 @@ the desk's login). The e-mail address, phone number and message stay on the desk
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext
 from icalendar import Calendar, Event
 
-from ...i18n import translate
+from ...i18n import language_of
 from ..display import as_utc
 
 PRODID = "-//Normkraft//Booking//EN"
@@ -42,14 +43,15 @@ def booking_event(booking, lang):
     event.add("transp", "OPAQUE")
     company = " ".join(booking.company.split())
     name = " ".join(booking.name.split())
-    event.add("summary", translate("Meeting with %(name)s, %(company)s", lang, name=name,
-                                   company=company))
     desk = url_for("desk.bookings.booking", booking_id=booking.id, _external=True)
     lines = []
     topics = topic_labels(booking.topic_list, lang)
-    if topics:
-        lines.append(translate("Standards: %(topics)s", lang, topics=", ".join(topics)))
-    lines.append(translate("Details on the sales desk: %(url)s", lang, url=desk))
+    with language_of(lang):
+        event.add("summary", gettext("Meeting with %(name)s, %(company)s", name=name,
+                                     company=company))
+        if topics:
+            lines.append(gettext("Standards: %(topics)s", topics=", ".join(topics)))
+        lines.append(gettext("Details on the sales desk: %(url)s", url=desk))
     event.add("description", "\n".join(lines))
     event.add("url", desk)
     event.add(MARK, str(booking.id))
