@@ -1,0 +1,91 @@
+"""One process's reader counter: counts a view, and flushes the pending ones in batches.
+
+A thread per process flushes every READERS_FLUSH_SECONDS; the desk flushes before it reads;
+the process flushes at exit (atexit, which gunicorn's SIGTERM reaches; see __init__.py).
+"""
+
+import json
+import logging
+import os
+import threading
+
+from ..models import utcnow
+from .models import DIMENSIONS
+from .stores import open_store
+from .visitor import Salts, token, visitor_key
+from .writer import purge, write
+
+log = logging.getLogger(__name__)
+
+
+def _compact(values):
+    return json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+
+
+class ReaderCounter:
+    def __init__(self, app, store_url):
+        self.app = app
+        self.store = open_store(store_url)
+        self.salts = Salts()
+        self._flush_lock = threading.Lock()
+        self._thread_pid = None
+        self._stop = threading.Event()
+        self._purged = None
+
+    def count(self, view, site, address, user_agent):
+        """Count view (a dict of DIMENSIONS); False when the visitor is over the rate limit."""
+        config = self.app.config
+        day = utcnow().date()
+        key = visitor_key(self.salts.of(day), site, address, user_agent)
+        values = [view[name] for name in DIMENSIONS]
+        iso = day.isoformat()
+        language = view["language"]
+        members = [f"{token(key, 'r', *values)} {_compact(['r', iso, *values])}",
+                   f"{token(key, 'd', language)} {_compact(['d', iso, language])}",
+                   f"{token(key, 'd', '')} {_compact(['d', iso, ''])}"]
+        counted = self.store.count(_compact([iso, *values]), members, token(key, "limit"),
+                                   config["READERS_RATE_LIMIT"], config["READERS_RATE_WINDOW"])
+        if config["READERS_FLUSH_THREAD"]:
+            self._ensure_thread()
+        return counted
+
+    def flush(self):
+        """Write every pending batch; the number of views written."""
+        written = 0
+        with self._flush_lock, self.app.app_context():
+            for batch in self.store.take():
+                if write(batch):
+                    self.store.done(batch)
+                    written += sum(batch.views.values())
+                else:
+                    self.store.give_back(batch)
+            today = utcnow().date()
+            if self._purged != today:
+                purge(today, self.app.config["READERS_RETENTION_DAYS"])
+                self._purged = today
+        return written
+
+    def _ensure_thread(self):
+        # Threads do not survive a fork: each gunicorn worker starts its own.
+        if self._thread_pid == os.getpid():
+            return
+        self._thread_pid = os.getpid()
+        threading.Thread(target=self._run, name="readers-flush", daemon=True).start()
+
+    def _run(self):
+        while not self._stop.wait(self.app.config["READERS_FLUSH_SECONDS"]):
+            try:
+                self.flush()
+            except Exception:  # the thread must outlive one bad flush
+                log.exception("readers: flush failed; the views wait for the next one")
+
+    def close(self):
+        """Stop the thread and write what is pending (at exit)."""
+        self._stop.set()
+        try:
+            written = self.flush()
+        except Exception:  # exiting anyway: say what was not written
+            log.exception("readers: the last flush failed")
+        else:
+            if written:
+                log.info("readers: wrote %d pending views at exit", written)

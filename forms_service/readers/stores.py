@@ -1,0 +1,166 @@
+"""Where views wait before they are written: Redis when the service has one, else memory.
+
+A view adds 1 to its row's pending count and remembers the visitor's tokens (its row, the
+day in its language and the whole day); whether a token is new is decided when the batch
+is written, by the database (writer.py), so visitor counts hold across processes in both
+stores. Each store also keeps the per-visitor rate limit.
+"""
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+PREFIX = "readers:"
+# A batch taken from Redis that no process finished within this long is written again
+# (the process died between taking and writing it); reader_batches prevents a double count.
+ORPHAN_SECONDS = 30
+
+
+@dataclass
+class Batch:
+    """Views per row (a JSON list [day, *dimensions]) and the visitor tokens seen."""
+
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    views: Counter = field(default_factory=Counter)
+    seen: set = field(default_factory=set)  # "token target", target a JSON list
+    redis_key: str | None = None
+
+    def __bool__(self):
+        return bool(self.views or self.seen)
+
+
+class MemoryStore:
+    """Pending counts in this process (the built-in defaults, or Redis unreachable)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending = Batch()
+        self._limits = {}
+        self._window = 0
+
+    def count(self, row, members, limiter_key, limit, window):
+        now = int(time.monotonic() // window)
+        with self._lock:
+            if now != self._window:
+                self._limits.clear()
+                self._window = now
+            used = self._limits.get(limiter_key, 0) + 1
+            self._limits[limiter_key] = used
+            if used > limit:
+                return False
+            self._pending.views[row] += 1
+            self._pending.seen.update(members)
+        return True
+
+    def take(self):
+        with self._lock:
+            batch, self._pending = self._pending, Batch()
+        return [batch] if batch else []
+
+    def done(self, batch):
+        pass
+
+    def give_back(self, batch):
+        """Keep a batch the database refused, to be written with the next one."""
+        with self._lock:
+            self._pending.views.update(batch.views)
+            self._pending.seen.update(batch.seen)
+
+
+_COUNT = """
+local used = redis.call('INCR', KEYS[1])
+if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if used > tonumber(ARGV[1]) then return 0 end
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+redis.call('SADD', KEYS[3], unpack(ARGV, 4))
+return 1
+"""
+# Takes the pending counts and keeps them under the batch's key until it is written.
+_TAKE = """
+local views = redis.call('HGETALL', KEYS[1])
+local seen = redis.call('SMEMBERS', KEYS[2])
+if #views == 0 and #seen == 0 then return false end
+redis.call('DEL', KEYS[1], KEYS[2])
+local payload = cjson.encode({views = views, seen = seen, at = tonumber(ARGV[1])})
+redis.call('SET', KEYS[3], payload)
+return payload
+"""
+
+
+class RedisStore:
+    """Pending counts in Redis, shared by every process; memory while Redis is away."""
+
+    def __init__(self, url):
+        import redis
+
+        self.errors = (redis.RedisError, OSError)
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
+        self._count = self.client.register_script(_COUNT)
+        self._take = self.client.register_script(_TAKE)
+        self.fallback = MemoryStore()
+
+    def count(self, row, members, limiter_key, limit, window):
+        try:
+            return bool(self._count(
+                keys=[PREFIX + "limit:" + limiter_key, PREFIX + "views", PREFIX + "seen"],
+                args=[limit, window, row, *members]))
+        except self.errors as exc:
+            # Counted in this process instead, and written by its next flush: a view is
+            # not lost because Redis went away.
+            log.warning("readers: Redis unreachable, counting in memory: %s", exc)
+            return self.fallback.count(row, members, limiter_key, limit, window)
+
+    def take(self):
+        batches = self.fallback.take()
+        try:
+            batch_id = uuid.uuid4().hex
+            payload = self._take(keys=[PREFIX + "views", PREFIX + "seen",
+                                       PREFIX + "batch:" + batch_id], args=[time.time()])
+            if payload:
+                batches.append(self._batch(batch_id, payload))
+            batches.extend(self._orphans())
+        except self.errors as exc:
+            log.warning("readers: Redis unreachable, its counts wait there: %s", exc)
+        return batches
+
+    def _orphans(self):
+        for key in self.client.scan_iter(match=PREFIX + "batch:*", count=100):
+            key = key.decode()
+            payload = self.client.get(key)
+            if payload and json.loads(payload).get("at", 0) < time.time() - ORPHAN_SECONDS:
+                yield self._batch(key.removeprefix(PREFIX + "batch:"), payload)
+
+    @staticmethod
+    def _batch(batch_id, payload):
+        data = json.loads(payload)
+        # cjson writes an empty list as {}.
+        flat = data["views"] or []
+        views = Counter({flat[i].decode() if isinstance(flat[i], bytes) else flat[i]:
+                         int(flat[i + 1]) for i in range(0, len(flat), 2)})
+        return Batch(id=batch_id, views=views, seen=set(data["seen"] or []),
+                     redis_key=PREFIX + "batch:" + batch_id)
+
+    def done(self, batch):
+        if batch.redis_key:
+            try:
+                self.client.delete(batch.redis_key)
+            except self.errors as exc:
+                # Written already; reader_batches makes its second writing a no-op.
+                log.warning("readers: could not delete %s: %s", batch.redis_key, exc)
+
+    def give_back(self, batch):
+        if batch.redis_key is None:
+            self.fallback.give_back(batch)
+        # A Redis batch stays under its key and is written again as an orphan.
+
+
+def open_store(url):
+    """RedisStore for a redis:// URL, else MemoryStore."""
+    if url and url.split(":", 1)[0] in {"redis", "rediss", "unix"}:
+        return RedisStore(url)
+    return MemoryStore()
