@@ -38,6 +38,7 @@ def init_app(app):
     for key, (variable, default) in DEFAULTS.items():
         app.config.setdefault(key, _from_environment(variable, default))
     # Tests flush by hand, as they run the outbox by hand.
+    app.config.setdefault("READERS_CLOCK", None)  # a callable giving naive UTC (tests)
     app.config.setdefault("READERS_FLUSH_THREAD", app.config["OUTBOX_THREAD"]
                           or not app.testing)
     # Redis when the limits use it (FORMS_RATELIMIT_STORAGE_URL), else this process's memory.
