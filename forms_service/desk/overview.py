@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 from sqlalchemy import exists, func, select, true
 
 from ..booking.display import HOME_ZONE, as_utc
@@ -220,5 +220,9 @@ def overview():
         (f"{monday.isocalendar().week} ({monday.isoformat()})", leads, meetings)
         for monday, leads, meetings in zip(data["weeks"], data["leads_per_week"],
                                            data["meetings_per_week"], strict=True)]
+    # Panels other features add (readers/report.py): callables (period, language) -> markup.
+    sections = [show(period, values.get("language"))
+                for show in current_app.extensions.get("desk_overview_sections", ())]
     return render_template("desk/overview.html", form=form, period=period, data=data,
-                           charts=draw(data), lang=g.lang, title=translate("Overview"))
+                           charts=draw(data), lang=g.lang, title=translate("Overview"),
+                           sections=sections)

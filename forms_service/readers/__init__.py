@@ -34,6 +34,7 @@ def init_app(app):
     from ..limits import limiter
     from .beacon import bp
     from .counter import ReaderCounter
+    from .report import section
 
     for key, (variable, default) in DEFAULTS.items():
         app.config.setdefault(key, _from_environment(variable, default))
@@ -47,6 +48,7 @@ def init_app(app):
     limiter.exempt(bp)  # the beacon has its own limit, per visitor key
     app.register_blueprint(bp)
     app.cli.add_command(readers_cli)
+    app.extensions.setdefault("desk_overview_sections", []).append(section)
     if app.config["READERS_FLUSH_THREAD"]:
         _flush_at_exit(counter)
 
