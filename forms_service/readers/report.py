@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..booking.models import Booking
@@ -197,4 +198,5 @@ def section(period, language):
             (row.label, row.conversion) for row in data["conversion"]]),
     }
     args = {key: value for key, value in request.args.items() if key != "versions"}
-    return render_template("readers/desk_section.html", data=data, charts=drawn, args=args)
+    return Markup(render_template("readers/desk_section.html", data=data, charts=drawn,
+                                  args=args))
