@@ -34,6 +34,7 @@ def init_app(app):
     from ..limits import limiter
     from .beacon import bp
     from .counter import ReaderCounter
+    from .fast import BeaconFastPath
     from .report import section
 
     for key, (variable, default) in DEFAULTS.items():
@@ -47,6 +48,7 @@ def init_app(app):
     counter = app.extensions["readers"] = ReaderCounter(app, url)
     limiter.exempt(bp)  # the beacon has its own limit, per visitor key
     app.register_blueprint(bp)
+    app.wsgi_app = BeaconFastPath(app, app.wsgi_app)
     app.cli.add_command(readers_cli)
     app.extensions.setdefault("desk_overview_sections", []).append(section)
     if app.config["READERS_FLUSH_THREAD"]:

@@ -16,6 +16,7 @@ from ..i18n import languages, translate
 from .payload import BadView, read_view
 
 bp = Blueprint("readers", __name__, url_prefix="/readers")
+BEACON_PATH = "/readers/beacon"
 _detector_lock = threading.Lock()
 _detector = CrawlerDetect()
 
@@ -35,19 +36,24 @@ def _refuse(status, msgid):
     return response
 
 
-def _left_out():
+def left_out(gpc, purpose):
     """Not counted, by choice: the visitor opted out, or no person is looking at the page."""
-    if request.headers.get("Sec-GPC", "").strip() == "1":
-        return True
-    purpose = (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""))
-    return "prefetch" in purpose.lower() or "prerender" in purpose.lower()
+    purpose = purpose.lower()
+    return gpc.strip() == "1" or "prefetch" in purpose or "prerender" in purpose
+
+
+def site_parts(config):
+    """(the site's origin, its host name) from SITE_URL."""
+    site = urlsplit(config["SITE_URL"])
+    return f"{site.scheme}://{site.netloc}", site.hostname or ""
 
 
 @bp.post("/beacon")
 def beacon():
-    """Count one page view."""
-    site = urlsplit(current_app.config["SITE_URL"])
-    if request.headers.get("Origin") != f"{site.scheme}://{site.netloc}":
+    """Count one page view (fast.py answers the well-formed ones before Flask does)."""
+    g.log_without_address = True  # the request log keeps no address of a reader either
+    origin, host = site_parts(current_app.config)
+    if request.headers.get("Origin") != origin:
         return _refuse(403, "This page view came from another site.")
     if (request.content_length or 0) > current_app.config["READERS_MAX_BYTES"]:
         return _refuse(413, "This page view is too large to be counted.")
@@ -55,11 +61,14 @@ def beacon():
     if len(body) > current_app.config["READERS_MAX_BYTES"]:
         return _refuse(413, "This page view is too large to be counted.")
     try:
-        view = read_view(body, languages(), site.hostname or "")
+        view = read_view(body, languages(), host)
     except BadView:
         return _refuse(400, "This page view could not be read.")
     g.lang = view["language"]
-    if not _left_out() and not is_crawler(request.user_agent.string):
+    headers = request.headers
+    if not left_out(headers.get("Sec-GPC", ""),
+                    headers.get("Sec-Purpose", "") + headers.get("Purpose", "")) \
+            and not is_crawler(request.user_agent.string):
         current_app.extensions["readers"].count(
-            view, site.netloc, request.remote_addr, request.user_agent.string)
+            view, origin.split("://", 1)[1], request.remote_addr, request.user_agent.string)
     return "", 204

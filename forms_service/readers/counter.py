@@ -44,9 +44,11 @@ class ReaderCounter:
         values = [view[name] for name in DIMENSIONS]
         iso = day.isoformat()
         language = view["language"]
-        members = [f"{token(key, 'r', *values)} {_compact(['r', iso, *values])}",
-                   f"{token(key, 'd', language)} {_compact(['d', iso, language])}",
-                   f"{token(key, 'd', '')} {_compact(['d', iso, ''])}"]
+        # A visitor counts once a day per page, on the row of their first view of it (its
+        # referrer and campaign), so a page's rows add up to its daily visitors.
+        members = [(token(key, "p", view["path"]), _compact(["r", iso, *values])),
+                   (token(key, "d", language), _compact(["d", iso, language])),
+                   (token(key, "d", ""), _compact(["d", iso, ""]))]
         counted = self.store.count(_compact([iso, *values]), members, token(key, "limit"),
                                    config["READERS_RATE_LIMIT"], config["READERS_RATE_WINDOW"])
         if config["READERS_FLUSH_THREAD"]:

@@ -1,9 +1,9 @@
 """Where views wait before they are written: Redis when the service has one, else memory.
 
-A view adds 1 to its row's pending count and remembers the visitor's tokens (its row, the
-day in its language and the whole day); whether a token is new is decided when the batch
-is written, by the database (writer.py), so visitor counts hold across processes in both
-stores. Each store also keeps the per-visitor rate limit.
+A view adds 1 to its row's pending count and remembers the visitor's tokens (the page,
+the day in its language and the whole day) with the row of their first view; whether a
+token is new is decided when the batch is written, by the database (writer.py), so visitor
+counts hold across processes in both stores. Each store also keeps the per-visitor rate limit.
 """
 
 import json
@@ -27,7 +27,9 @@ class Batch:
 
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     views: Counter = field(default_factory=Counter)
-    seen: set = field(default_factory=set)  # "token target", target a JSON list
+    # Visitor token -> the target of its first view (a JSON list): ["r", day, *row] or
+    # ["d", day, language].
+    seen: dict = field(default_factory=dict)
     redis_key: str | None = None
 
     def __bool__(self):
@@ -54,7 +56,8 @@ class MemoryStore:
             if used > limit:
                 return False
             self._pending.views[row] += 1
-            self._pending.seen.update(members)
+            for token, target in members:
+                self._pending.seen.setdefault(token, target)
         return True
 
     def take(self):
@@ -69,7 +72,8 @@ class MemoryStore:
         """Keep a batch the database refused, to be written with the next one."""
         with self._lock:
             self._pending.views.update(batch.views)
-            self._pending.seen.update(batch.seen)
+            # The batch's first views came before the ones counted since.
+            self._pending.seen = {**self._pending.seen, **batch.seen}
 
 
 _COUNT = """
@@ -77,13 +81,13 @@ local used = redis.call('INCR', KEYS[1])
 if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 if used > tonumber(ARGV[1]) then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-redis.call('SADD', KEYS[3], unpack(ARGV, 4))
+for i = 4, #ARGV, 2 do redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return 1
 """
 # Takes the pending counts and keeps them under the batch's key until it is written.
 _TAKE = """
 local views = redis.call('HGETALL', KEYS[1])
-local seen = redis.call('SMEMBERS', KEYS[2])
+local seen = redis.call('HGETALL', KEYS[2])
 if #views == 0 and #seen == 0 then return false end
 redis.call('DEL', KEYS[1], KEYS[2])
 local payload = cjson.encode({views = views, seen = seen, at = tonumber(ARGV[1])})
@@ -108,7 +112,7 @@ class RedisStore:
         try:
             return bool(self._count(
                 keys=[PREFIX + "limit:" + limiter_key, PREFIX + "views", PREFIX + "seen"],
-                args=[limit, window, row, *members]))
+                args=[limit, window, row, *(part for pair in members for part in pair)]))
         except self.errors as exc:
             # Counted in this process instead, and written by its next flush: a view is
             # not lost because Redis went away.
@@ -139,10 +143,11 @@ class RedisStore:
     def _batch(batch_id, payload):
         data = json.loads(payload)
         # cjson writes an empty list as {}.
-        flat = data["views"] or []
-        views = Counter({flat[i].decode() if isinstance(flat[i], bytes) else flat[i]:
-                         int(flat[i + 1]) for i in range(0, len(flat), 2)})
-        return Batch(id=batch_id, views=views, seen=set(data["seen"] or []),
+        views, seen = data["views"] or [], data["seen"] or []
+        return Batch(id=batch_id,
+                     views=Counter({views[i]: int(views[i + 1])
+                                    for i in range(0, len(views), 2)}),
+                     seen={seen[i]: seen[i + 1] for i in range(0, len(seen), 2)},
                      redis_key=PREFIX + "batch:" + batch_id)
 
     def done(self, batch):

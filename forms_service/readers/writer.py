@@ -26,11 +26,8 @@ def _insert(table):
 
 def _new_targets(seen):
     """Counter of targets whose visitor token the database had not seen yet today."""
-    targets = {}
-    for member in seen:
-        token, _space, target = member.partition(" ")
-        day = date.fromisoformat(json.loads(target)[1])
-        targets[(day, token)] = target
+    targets = {(date.fromisoformat(json.loads(target)[1]), token): target
+               for token, target in seen.items()}
     new = Counter()
     keys = sorted(targets)
     table = ReaderSeen.__table__

@@ -300,3 +300,24 @@ def test_fuzz_the_beacon_never_fails_and_refusals_count_nothing(sapp, body, cont
 def totals_pending(app):
     """Views waiting in the app's memory store."""
     return sum(app.extensions["readers"].store._pending.views.values())
+
+
+def test_the_request_log_keeps_no_address_of_a_reader(sapp, caplog):
+    caplog.set_level("INFO", logger="forms_service.request")
+    client = sapp.test_client()
+    assert beacon(client, address="203.0.113.77").status_code == 204  # the fast path
+    assert beacon(client, address="203.0.113.77", lang="xx").status_code == 400  # the view
+    client.get("/health", environ_base={"REMOTE_ADDR": "203.0.113.78"})
+    records = {record.path: record for record in caplog.records
+               if record.name == "forms_service.request"}
+    assert records["/readers/beacon"].status == 400
+    assert records["/readers/beacon"].remote_addr is None
+    assert records["/health"].remote_addr == "203.0.113.78"  # other requests keep theirs
+    assert "203.0.113.77" not in caplog.text and BROWSER not in caplog.text
+
+
+def test_the_fast_path_sends_the_security_headers(sapp):
+    response = beacon(sapp.test_client())
+    assert response.status_code == 204
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
