@@ -17,6 +17,8 @@ DEFAULTS = {
     # Aggregates older than this are deleted (the desk shows at most three years).
     "READERS_RETENTION_DAYS": ("FORMS_READERS_RETENTION_DAYS", 400),
     "READERS_FLUSH_SECONDS": ("FORMS_READERS_FLUSH_SECONDS", 5.0),
+    # With Redis: how long a view waits in its process before it joins the shared counts.
+    "READERS_PUSH_SECONDS": ("FORMS_READERS_PUSH_SECONDS", 0.1),
     # Views per visitor key in READERS_RATE_WINDOW seconds; more are left out.
     "READERS_RATE_LIMIT": ("FORMS_READERS_RATE_LIMIT", 30),
     "READERS_RATE_WINDOW": ("FORMS_READERS_RATE_WINDOW", 60),

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import threading
+import time
 
 from ..models import utcnow
 from .models import DIMENSIONS
@@ -79,9 +80,14 @@ class ReaderCounter:
         threading.Thread(target=self._run, name="readers-flush", daemon=True).start()
 
     def _run(self):
-        while not self._stop.wait(self.app.config["READERS_FLUSH_SECONDS"]):
+        config = self.app.config
+        next_flush = time.monotonic() + config["READERS_FLUSH_SECONDS"]
+        while not self._stop.wait(config["READERS_PUSH_SECONDS"]):
             try:
-                self.flush()
+                self.store.push()
+                if time.monotonic() >= next_flush:
+                    next_flush = time.monotonic() + config["READERS_FLUSH_SECONDS"]
+                    self.flush()
             except Exception:  # the thread must outlive one bad flush
                 log.exception("readers: flush failed; the views wait for the next one")
 

@@ -1,5 +1,7 @@
 """Where views wait before they are written: Redis when the service has one, else memory.
 
+With Redis, a view waits in its process for at most READERS_PUSH_SECONDS, then joins the
+counts in Redis that every process shares; the flush writes them to the database.
 A view adds 1 to its row's pending count and remembers the visitor's tokens (the page,
 the day in its language and the whole day) with the row of their first view; whether a
 token is new is decided when the batch is written, by the database (writer.py), so visitor
@@ -68,6 +70,9 @@ class MemoryStore:
     def done(self, batch):
         pass
 
+    def push(self):
+        pass
+
     def give_back(self, batch):
         """Keep a batch the database refused, to be written with the next one."""
         with self._lock:
@@ -76,14 +81,6 @@ class MemoryStore:
             self._pending.seen = {**self._pending.seen, **batch.seen}
 
 
-_COUNT = """
-local used = redis.call('INCR', KEYS[1])
-if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-if used > tonumber(ARGV[1]) then return 0 end
-redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-for i = 4, #ARGV, 2 do redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) end
-return 1
-"""
 # Takes the pending counts and keeps them under the batch's key until it is written.
 _TAKE = """
 local views = redis.call('HGETALL', KEYS[1])
@@ -104,20 +101,29 @@ class RedisStore:
 
         self.errors = (redis.RedisError, OSError)
         self.client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
-        self._count = self.client.register_script(_COUNT)
         self._take = self.client.register_script(_TAKE)
         self.fallback = MemoryStore()
 
     def count(self, row, members, limiter_key, limit, window):
-        try:
-            return bool(self._count(
-                keys=[PREFIX + "limit:" + limiter_key, PREFIX + "views", PREFIX + "seen"],
-                args=[limit, window, row, *(part for pair in members for part in pair)]))
-        except self.errors as exc:
-            # Counted in this process instead, and written by its next flush: a view is
-            # not lost because Redis went away.
-            log.warning("readers: Redis unreachable, counting in memory: %s", exc)
-            return self.fallback.count(row, members, limiter_key, limit, window)
+        # Counted in this process first (with its rate limit), then moved to Redis by push()
+        # every READERS_PUSH_SECONDS: one round trip per push, not one per view.
+        return self.fallback.count(row, members, limiter_key, limit, window)
+
+    def push(self):
+        """Move this process's pending views to Redis, in one transaction."""
+        for batch in self.fallback.take():
+            pipe = self.client.pipeline(transaction=True)
+            for row, views in batch.views.items():
+                pipe.hincrby(PREFIX + "views", row, views)
+            for token, target in batch.seen.items():
+                pipe.hsetnx(PREFIX + "seen", token, target)
+            try:
+                pipe.execute()
+            except self.errors as exc:
+                # Kept here, and written straight to the database by the next flush: a view
+                # is not lost because Redis went away.
+                self.fallback.give_back(batch)
+                log.warning("readers: Redis unreachable, counting in memory: %s", exc)
 
     def take(self):
         batches = self.fallback.take()
