@@ -32,6 +32,7 @@ class ReaderCounter:
         self._thread_pid = None
         self._stop = threading.Event()
         self._purged = None
+        self._active_pid = None  # the process that counted a view (not a CLI command)
 
     def today(self):
         """The UTC day a view is counted under (READERS_CLOCK: tests set the time)."""
@@ -52,6 +53,7 @@ class ReaderCounter:
                    (token(key, "d", ""), _compact(["d", iso, ""]))]
         counted = self.store.count(_compact([iso, *values]), members, token(key, "limit"),
                                    config["READERS_RATE_LIMIT"], config["READERS_RATE_WINDOW"])
+        self._active_pid = os.getpid()
         if config["READERS_FLUSH_THREAD"]:
             self._ensure_thread()
         return counted
@@ -92,8 +94,10 @@ class ReaderCounter:
                 log.exception("readers: flush failed; the views wait for the next one")
 
     def close(self):
-        """Stop the thread and write what is pending (at exit)."""
+        """Stop the thread and write what is pending (at exit of a process that counted)."""
         self._stop.set()
+        if self._active_pid != os.getpid():
+            return
         try:
             written = self.flush()
         except Exception:  # exiting anyway: say what was not written
