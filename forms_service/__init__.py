@@ -98,7 +98,7 @@ def _init_security(app):
 
 
 def _register_blueprints(app):
-    from . import booking, csrf_view, desk, devmail, ebook, health
+    from . import booking, csrf_view, desk, devmail, ebook, health, readers
 
     for module in (csrf_view, health):
         app.register_blueprint(module.bp)
@@ -106,6 +106,7 @@ def _register_blueprints(app):
     booking.init_app(app)
     desk.init_app(app)
     devmail.init_app(app)  # answers 404 unless mail is written to files on a local site
+    readers.init_app(app)
 
 
 def _register_cli(app):

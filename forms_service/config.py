@@ -117,6 +117,17 @@ VARIABLES = (
     Variable("FORMS_CALENDAR_CACHE_SECONDS", "CALENDAR_CACHE_SECONDS", int, "60"),
     Variable("FORMS_CALENDAR_STALE_SECONDS", "CALENDAR_STALE_SECONDS", int, "600"),
     Variable("FORMS_CALENDAR_TIMEOUT", "CALENDAR_TIMEOUT", float, "5"),
+    # Readers counted without cookies (forms_service/readers): how long the daily
+    # aggregates are kept (the desk shows at most three years), how often each process
+    # writes its counts to the database, and (with Redis) how long a view waits in its
+    # process before it joins the shared counts; views per visitor key in a window of
+    # seconds (more are left out); the largest beacon body in bytes.
+    Variable("FORMS_READERS_RETENTION_DAYS", "READERS_RETENTION_DAYS", int, "400"),
+    Variable("FORMS_READERS_FLUSH_SECONDS", "READERS_FLUSH_SECONDS", float, "5"),
+    Variable("FORMS_READERS_PUSH_SECONDS", "READERS_PUSH_SECONDS", float, "0.1"),
+    Variable("FORMS_READERS_RATE_LIMIT", "READERS_RATE_LIMIT", int, "30"),
+    Variable("FORMS_READERS_RATE_WINDOW", "READERS_RATE_WINDOW", int, "60"),
+    Variable("FORMS_READERS_MAX_BYTES", "READERS_MAX_BYTES", int, "2048"),
 )
 
 SERVER_VARIABLES = (

@@ -130,7 +130,9 @@ def _finish(response):
     logging.getLogger("forms_service.request").info(
         "%s %s %s", request.method, path, response.status_code,
         extra={"method": request.method, "path": path,
-               "status": response.status_code, "remote_addr": request.remote_addr,
+               "status": response.status_code,
+               # A view may set g.log_without_address (the reader count's beacon).
+               "remote_addr": None if g.get("log_without_address") else request.remote_addr,
                "duration_ms": round((time.perf_counter() - started) * 1000, 1)
                if started else None})
     return response

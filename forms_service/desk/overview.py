@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 from flask_babel import gettext
 from sqlalchemy import func, select, true
 
@@ -194,5 +194,9 @@ def overview():
         (f"{monday.isocalendar().week} ({monday.isoformat()})", leads, meetings)
         for monday, leads, meetings in zip(data["weeks"], data["leads_per_week"],
                                            data["meetings_per_week"], strict=True)]
+    # Panels other features add (readers/report.py): callables (period, language) -> markup.
+    sections = [show(period, values.get("language"))
+                for show in current_app.extensions.get("desk_overview_sections", ())]
     return render_template("desk/overview.html", form=form, period=period, data=data,
-                           charts=draw(data), lang=g.lang, title=gettext("Overview"))
+                           charts=draw(data), lang=g.lang, title=gettext("Overview"),
+                           sections=sections)

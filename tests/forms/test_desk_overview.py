@@ -192,12 +192,12 @@ def test_overview_is_the_home_page_with_charts_beside_their_tables(app):
     assert soup.find("script") is None and soup.find("style") is None
     panels = soup.select("section.desk-panel")
     charts = soup.select(".desk-chart svg")
-    assert len(charts) == 5
+    assert len(charts) == 7  # 5 of leads and meetings, 2 of readers (readers/report.py)
     for svg in charts:
         assert svg["role"] == "img" and svg["aria-label"]
         panel = svg.find_parent("section")
         assert panel.find("table"), svg["aria-label"]
-    assert len(panels) == 6
+    assert len(panels) == 10  # 6, and the readers' 4
     # The default range is the last twelve weeks, to today.
     assert len(table(html, "weekly")) == 12
     assert soup.select_one("#date_to")["value"] == utcnow().date().isoformat()
