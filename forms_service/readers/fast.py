@@ -43,7 +43,7 @@ class BeaconFastPath:
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)  # for the view, if it answers instead
         try:
-            view = read_view(body, self.app.extensions["forms_catalogs"], host)
+            view = read_view(body, self.app.extensions["forms_languages"], host)
         except BadView:
             return self.next(environ, start_response)
         user_agent = environ.get("HTTP_USER_AGENT", "")

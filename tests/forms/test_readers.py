@@ -19,6 +19,7 @@ from readers_helpers import (
     stored_salts,
     totals,
 )
+from site_helpers import free_port
 from test_fuzz import assert_localized, json_value
 
 from forms_service.readers.stores import Batch
@@ -270,7 +271,6 @@ def test_a_batch_left_in_redis_by_a_dead_process_is_written_once(redis_app, monk
 
 
 def test_views_are_kept_when_redis_goes_away(tmp_path, ebook_source, clock):
-    from forms_helpers import free_port
 
     app = readers_app(tmp_path, ebook_source, clock,
                       RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from desk_helpers import staff_client
-from forms_helpers import SITE, free_port
+from forms_helpers import SITE
 from readers_helpers import BROWSER, readers_app
+from site_helpers import free_port
 
 from forms_service.models import utcnow
 
