@@ -72,11 +72,7 @@ def push_command():
     echo_database()
     upcoming = db.session.scalars(select(Booking).where(
         Booking.status == CONFIRMED, Booking.replaced_by.is_(None),
-        Booking.ends_at >= now().replace(tzinfo=None)))
-    count = 0
-    for booking in upcoming:
-        before = len(db.session.new)
-        writeback.schedule(booking, "book")
-        count += len(db.session.new) - before
+        Booking.ends_at >= now().replace(tzinfo=None))).all()
+    count = sum(writeback.schedule(booking, "book") for booking in upcoming)
     db.session.commit()
     click.echo(f"{count} booking(s) queued for the consultants' calendars")

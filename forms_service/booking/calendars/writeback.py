@@ -56,7 +56,7 @@ def schedule(booking, action, connection=None):
 
     booking must have its id (flushed); connection is the write's (the session's by
     default). Nothing is queued when neither the consultant has a CalDAV calendar nor an
-    earlier copy of the booking has to be removed.
+    earlier copy of the booking has to be removed. Returns whether a write was queued.
     """
     if action not in ACTIONS:
         raise ValueError(f"calendar writeback: unknown action {action!r}")
@@ -64,8 +64,9 @@ def schedule(booking, action, connection=None):
     has_copy = connection.execute(select(CalendarCopy.id).where(
         CalendarCopy.booking_id == booking.id).limit(1)).first() is not None
     if _caldav(booking.consultant) is None and not has_copy:
-        return
+        return False
     enqueue(connection, f"calendar_{action}", language(), booking_id=booking.id)
+    return True
 
 
 def on_booking_made(app, connection, booking, **rows):
