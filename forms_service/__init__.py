@@ -1,7 +1,7 @@
 """The forms service behind /forms on the Normkraft site: the app factory.
 
 A shared core (pipeline, outbox, mailer, events, layout templates) and the features that
-plug into it, each with its own init_app: ebook/, booking/, desk/, devmail/.
+plug into it, each with its own init_app: ebook/, booking/, desk/, readers/, devmail/.
 """
 
 import os
