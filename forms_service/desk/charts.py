@@ -3,7 +3,14 @@
 The desk's Content-Security-Policy allows no inline script or style, so pygal's <script>
 (its tooltips) and <style> are taken out and desk.css styles the chart's classes instead.
 Every chart has its numbers in a table beside it (templates/desk/overview.html).
+
+Drawing is most of an overview's time, and the same counts give the same picture: the
+last charts drawn are kept by their title, labels and values (every staff member opening
+the overview this morning sees the same counts), while the counts themselves are read
+anew on every request.
 """
+
+from functools import lru_cache
 
 import pygal
 from lxml import etree
@@ -44,15 +51,27 @@ def _chart(kind, title, **options):
 
 def bars(title, labels, series, x_title=None):
     """Vertical bars: labels along the x axis, series as [(name, values)]."""
+    return _bars(str(title), tuple(map(str, labels)),
+                 tuple((str(name), tuple(values)) for name, values in series),
+                 None if x_title is None else str(x_title))
+
+
+def ranking(title, rows):
+    """Horizontal bars, one per (label, count), largest first (as given)."""
+    return _ranking(str(title), tuple((str(label), count) for label, count in rows))
+
+
+@lru_cache(maxsize=128)
+def _bars(title, labels, series, x_title):
     chart = _chart(pygal.Bar, title, x_title=x_title, show_legend=len(series) > 1)
-    chart.x_labels = labels
+    chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, values)
     return _svg(chart, title)
 
 
-def ranking(title, rows):
-    """Horizontal bars, one per (label, count), largest first (as given)."""
+@lru_cache(maxsize=128)
+def _ranking(title, rows):
     height = max(160, 60 + 28 * len(rows))
     chart = pygal.HorizontalBar(title=title, width=SIZE["width"], height=height,
                                 **{**COMMON, "show_legend": False})
