@@ -2,6 +2,7 @@
 
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 from flask import current_app
@@ -18,16 +19,23 @@ privacy_cli = AppGroup("privacy", help="Privacy requests and retention.")
 digest_cli = AppGroup("digest", help="The daily digest for sales.")
 
 
+@contextmanager
+def user_errors():
+    """A refused user command (unknown address, weak password) ends with its message."""
+    try:
+        yield
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @users_cli.command("create")
 @click.option("--email", prompt=True, help="The user's e-mail address (the login name).")
 @click.password_option(help="Asked for when not given (never put it in shell history).")
 def create_command(email, password):
     """Create a staff user who can log in to /forms/admin/."""
     echo_database()
-    try:
+    with user_errors():
         user = create_user(email, password)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.email}")
 
 
@@ -37,10 +45,8 @@ def create_command(email, password):
 def password_command(email, password):
     """Give EMAIL a new password; every session of that user ends."""
     echo_database()
-    try:
+    with user_errors():
         user, ended = set_password(email, password)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"new password for {user.email}; {ended} session(s) ended")
 
 
@@ -49,10 +55,8 @@ def password_command(email, password):
 def disable_command(email):
     """Refuse EMAIL's logins from now on and end every session of that user."""
     echo_database()
-    try:
+    with user_errors():
         user, ended = disable_user(email)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"disabled {user.email}; {ended} session(s) ended")
 
 
@@ -61,10 +65,8 @@ def disable_command(email):
 def logout_all_command(email):
     """End every session of EMAIL (e.g. a lost laptop) without disabling the user."""
     echo_database()
-    try:
+    with user_errors():
         user = find_user(email)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{sessions.end_all(user.id)} session(s) of {user.email} ended")
 
 
