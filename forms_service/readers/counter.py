@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 import time
+from datetime import UTC
 
 from ..models import utcnow
 from .models import DIMENSIONS
@@ -34,14 +35,19 @@ class ReaderCounter:
         self._purged = None
         self._active_pid = None  # the process that counted a view (not a CLI command)
 
+    def now(self):
+        """Naive UTC now (READERS_CLOCK: tests set the time)."""
+        return (self.app.config["READERS_CLOCK"] or utcnow)()
+
     def today(self):
-        """The UTC day a view is counted under (READERS_CLOCK: tests set the time)."""
-        return (self.app.config["READERS_CLOCK"] or utcnow)().date()
+        """The UTC day a view is counted under."""
+        return self.now().date()
 
     def count(self, view, site, address, user_agent):
         """Count view (a dict of DIMENSIONS); False when the visitor is over the rate limit."""
         config = self.app.config
-        day = self.today()
+        now = self.now()
+        day = now.date()
         key = visitor_key(self.salts.of(day), site, address, user_agent)
         values = [view[name] for name in DIMENSIONS]
         iso = day.isoformat()
@@ -52,7 +58,8 @@ class ReaderCounter:
                    (token(key, "d", language), _compact(["d", iso, language])),
                    (token(key, "d", ""), _compact(["d", iso, ""]))]
         counted = self.store.count(_compact([iso, *values]), members, token(key, "limit"),
-                                   config["READERS_RATE_LIMIT"], config["READERS_RATE_WINDOW"])
+                                   config["READERS_RATE_LIMIT"], config["READERS_RATE_WINDOW"],
+                                   now.replace(tzinfo=UTC).timestamp())
         self._active_pid = os.getpid()
         if config["READERS_FLUSH_THREAD"]:
             self._ensure_thread()

@@ -5,7 +5,8 @@ counts in Redis that every process shares; the flush writes them to the database
 A view adds 1 to its row's pending count and remembers the visitor's tokens (the page,
 the day in its language and the whole day) with the row of their first view; whether a
 token is new is decided when the batch is written, by the database (writer.py), so visitor
-counts hold across processes in both stores. Each store also keeps the per-visitor rate limit.
+counts hold across processes in both stores. Each store also keeps the rate limit per visitor
+key (limit.py): in its process in memory, and across processes through the same push with Redis.
 """
 
 import json
@@ -15,6 +16,8 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+
+from .limit import VisitorLimit
 
 log = logging.getLogger(__name__)
 PREFIX = "readers:"
@@ -44,19 +47,13 @@ class MemoryStore:
     def __init__(self):
         self._lock = threading.Lock()
         self._pending = Batch()
-        self._limits = {}
-        self._window = 0
+        self.limit = VisitorLimit()
 
-    def count(self, row, members, limiter_key, limit, window):
-        now = int(time.monotonic() // window)
+    def count(self, row, members, limiter_key, limit, window, now):
+        """Add a view unless its visitor key is over limit in the window (seconds) of now."""
+        if not self.limit.allow(limiter_key, limit, window, now):
+            return False
         with self._lock:
-            if now != self._window:
-                self._limits.clear()
-                self._window = now
-            used = self._limits.get(limiter_key, 0) + 1
-            self._limits[limiter_key] = used
-            if used > limit:
-                return False
             self._pending.views[row] += 1
             for token, target in members:
                 self._pending.seen.setdefault(token, target)
@@ -104,26 +101,44 @@ class RedisStore:
         self._take = self.client.register_script(_TAKE)
         self.fallback = MemoryStore()
 
-    def count(self, row, members, limiter_key, limit, window):
-        # Counted in this process first (with its rate limit), then moved to Redis by push()
-        # every READERS_PUSH_SECONDS: one round trip per push, not one per view.
-        return self.fallback.count(row, members, limiter_key, limit, window)
+    def count(self, row, members, limiter_key, limit, window, now):
+        # Counted in this process first (with the limit as far as it knows), then moved to
+        # Redis by push() every READERS_PUSH_SECONDS: one round trip per push, not per view.
+        return self.fallback.count(row, members, limiter_key, limit, window, now)
 
     def push(self):
-        """Move this process's pending views to Redis, in one transaction."""
-        for batch in self.fallback.take():
-            pipe = self.client.pipeline(transaction=True)
+        """Move this process's pending views and rate-limit use to Redis, in one transaction.
+
+        Reads back each visitor key's use in all processes, so a key at its limit is refused
+        here too for the rest of the window (limit.py).
+        """
+        batches = self.fallback.take()
+        window, used = self.fallback.limit.take()
+        if not batches and not used:
+            return
+        pipe = self.client.pipeline(transaction=True)
+        for batch in batches:
             for row, views in batch.views.items():
                 pipe.hincrby(PREFIX + "views", row, views)
             for token, target in batch.seen.items():
                 pipe.hsetnx(PREFIX + "seen", token, target)
-            try:
-                pipe.execute()
-            except self.errors as exc:
-                # Kept here, and written straight to the database by the next flush: a view
-                # is not lost because Redis went away.
+        limit_key = f"{PREFIX}limit:{window}"
+        for key, views in used.items():
+            pipe.hincrby(limit_key, key, views)
+        if used:
+            pipe.expire(limit_key, 2 * self.fallback.limit.seconds)
+        try:
+            results = pipe.execute()
+        except self.errors as exc:
+            # Kept here, and written straight to the database by the next flush: a view
+            # is not lost because Redis went away. The limit holds in this process alone.
+            for batch in batches:
                 self.fallback.give_back(batch)
-                log.warning("readers: Redis unreachable, counting in memory: %s", exc)
+            self.fallback.limit.give_back(window, used)
+            log.warning("readers: Redis unreachable, counting in memory: %s", exc)
+        else:
+            totals = results[len(results) - len(used) - 1:-1] if used else []
+            self.fallback.limit.learn(window, used, dict(zip(used, totals, strict=True)))
 
     def take(self):
         batches = self.fallback.take()

@@ -110,10 +110,11 @@ def wait_for(predicate, timeout=10.0):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve_site_with_forms(site, make_forms):
+def serve_site_with_forms(site, make_forms, wrap=None):
     """Serve `site` and the forms app from make_forms(origin) on one port, as `make run` does.
 
-    A generator for fixtures: yields (origin, forms app), then stops the server.
+    A generator for fixtures: yields (origin, forms app), then stops the server. wrap, if
+    given, is WSGI middleware put in front of both (a test's own pages, a request log).
     """
     import threading
 
@@ -129,6 +130,8 @@ def serve_site_with_forms(site, make_forms):
     forms = make_forms(origin)
     static = StaticSite(site, {"": "404.html", "en/": "en/404.html"})
     holder["app"] = DispatcherMiddleware(static, {"/forms": forms})
+    if wrap is not None:
+        holder["app"] = wrap(holder["app"])
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield origin, forms

@@ -1,10 +1,14 @@
 """The site's readers.js in Chromium: one beacon per page shown, no cookie (issue 21)."""
 
 import json
+import os
+import signal
+import subprocess
+import threading
 import time
 
 import pytest
-from forms_helpers import serve_site_with_forms
+from forms_helpers import serve_site_with_forms, wait_for
 from readers_helpers import BROWSER, flush, readers_app, totals
 from site_helpers import CHROMIUM_ARGS
 
@@ -152,3 +156,93 @@ def test_headless_chromium_is_a_crawler_and_not_counted(counted_site, chromium, 
     context.close()
     assert len(sent) == 1  # the script sent it; the service left it out
     assert counted(app, 0) == (0, 0)
+
+
+class Prerenderer:
+    """WSGI middleware: a page of the test's own that prerenders an article (Speculation
+    Rules) and opens it when the test sets go; it logs every request that reaches the server
+    with its Sec-Purpose and whether go was set."""
+
+    PATH = "/prerender-test/"
+    BEACON = "/forms/readers/beacon"
+
+    def __init__(self, article):
+        self.article = article
+        self.go = threading.Event()
+        self.requests = []  # (path, Sec-Purpose, go was set)
+
+    def wrap(self, app):
+        def middleware(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            self.requests.append((path, environ.get("HTTP_SEC_PURPOSE", ""), self.go.is_set()))
+            if path == self.PATH:
+                return self._answer(start_response, "text/html", self.page())
+            if path == self.PATH + "go":
+                return self._answer(start_response, "text/plain", "1" if self.go.is_set() else "0")
+            return app(environ, start_response)
+
+        return middleware
+
+    def page(self):
+        rules = json.dumps({"prerender": [{"source": "list", "urls": [self.article]}]})
+        return f"""<!doctype html><html lang="sv"><head><meta charset="utf-8">
+<title>Prerender</title><script type="speculationrules">{rules}</script></head><body><script>
+(function poll() {{
+  fetch("go", {{cache: "no-store"}}).then(function (r) {{ return r.text(); }}).then(
+    function (go) {{ if (go === "1") location.href = {json.dumps(self.article)};
+                     else setTimeout(poll, 100); }},
+    function () {{ setTimeout(poll, 100); }});
+}})();
+</script></body></html>"""
+
+    @staticmethod
+    def _answer(start_response, kind, text):
+        start_response("200 OK", [("Content-Type", kind + "; charset=utf-8"),
+                                  ("Cache-Control", "no-store")])
+        return [text.encode()]
+
+    def sent(self, path):
+        return [request for request in self.requests if request[0] == path]
+
+
+@pytest.fixture
+def prerender_site(built_site, tmp_path, ebook_source, articles):
+    """The counted site behind a Prerenderer of its first article."""
+    prerenderer = Prerenderer(articles[0])
+    for origin, app in serve_site_with_forms(
+            built_site, lambda origin: readers_app(tmp_path, ebook_source, SITE_URL=origin),
+            wrap=prerenderer.wrap):
+        yield origin, app, prerenderer
+
+
+def test_a_prerendered_article_counts_once_it_is_shown_and_not_before(prerender_site,
+                                                                      chromium_path, tmp_path):
+    """Real prerendering (Speculation Rules), in Debian's headless Chromium run on its own.
+
+    Not through Playwright: a DevTools client turns prerendering off (Chromium reports
+    PrerenderingDisabledByDevTools, even after Page.setPrerenderingAllowed). So the server
+    tells what happened: the article was fetched once, as a prerender, and its script with
+    it; no beacon came while it waited unseen; once the page opened it, exactly one came,
+    and no second request for the article (the prerendered page was shown, not loaded again).
+    """
+    origin, app, prerenderer = prerender_site
+    article = prerenderer.article
+    browser = subprocess.Popen(
+        [chromium_path, *CHROMIUM_ARGS, "--headless", f"--user-agent={BROWSER}",
+         f"--user-data-dir={tmp_path / 'profile'}", origin + Prerenderer.PATH],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        assert wait_for(lambda: prerenderer.sent("/theme/js/readers.js"), 30), \
+            f"Chromium did not prerender {article}: {prerenderer.requests}"
+        assert prerenderer.sent(article) == [(article, "prefetch;prerender", False)]
+        assert prerenderer.sent("/theme/js/readers.js")[0][1] == "prefetch;prerender"
+        time.sleep(1)  # the prerendered page has run its script: it waits to be shown
+        assert counted(app, 0, path=article) == (0, 0)
+        assert prerenderer.sent(Prerenderer.BEACON) == []
+        prerenderer.go.set()
+        assert counted(app, 1, path=article) == (1, 1)
+        assert prerenderer.sent(Prerenderer.BEACON) == [(Prerenderer.BEACON, "", True)]
+        assert prerenderer.sent(article) == [(article, "prefetch;prerender", False)]
+    finally:
+        os.killpg(browser.pid, signal.SIGTERM)
+        browser.wait(10)
