@@ -21,8 +21,41 @@ SHOTS = [("desk-overview.png", "/admin/overview?lang=sv"),
          ("desk-person.png", "/admin/people/lead/{lead}?lang=sv")]
 
 
+def seed_readers(app, articles, weeks=12):
+    """Twelve weeks of reader counts for the demo's articles (what the beacon would write)."""
+    import random
+    from datetime import timedelta
+
+    from forms_service.db import db
+    from forms_service.models import utcnow
+    from forms_service.readers.models import ReaderCount, ReaderDay
+
+    chance = random.Random(9001)
+    referrers = [("www.google.com", "", "", ""), ("www.linkedin.com", "linkedin", "social",
+                 "hosten"), ("", "nyhetsbrev", "email", "november"), ("", "", "", "")]
+    today = utcnow().date()
+    with app.app_context():
+        for back in range(weeks * 7):
+            day = today - timedelta(days=back)
+            totals = {"": 0}
+            for number, path in enumerate(articles):
+                language = "en" if path.startswith("/en/") else "sv"
+                for host, source, medium, campaign in referrers:
+                    visitors = chance.randint(2, 12 + 8 * (number % 3))
+                    db.session.add(ReaderCount(
+                        day=day, path=path, language=language, referrer_host=host,
+                        utm_source=source, utm_medium=medium, utm_campaign=campaign,
+                        screen="l", views=visitors + chance.randint(0, visitors // 2),
+                        visitors=visitors))
+                    totals[language] = totals.get(language, 0) + visitors
+                    totals[""] += visitors
+            db.session.add_all(ReaderDay(day=day, language=language, visitors=visitors)
+                               for language, visitors in totals.items())
+        db.session.commit()
+
+
 def main():
-    from desk_demo import seed_demo
+    from desk_demo import ARTICLES, seed_demo
     from desk_helpers import PASSWORD, STAFF, add_staff
     from forms_helpers import make_app
     from playwright.sync_api import sync_playwright
@@ -44,6 +77,7 @@ def main():
         origin = f"http://127.0.0.1:{server.server_port}"
         app = holder["app"] = make_app(tmp, tmp / "ebook", SITE_URL=origin)
         lead = seed_demo(app)
+        seed_readers(app, list(ARTICLES))
         add_staff(app)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         with sync_playwright() as playwright:
