@@ -67,6 +67,14 @@ def browser(chromium_path):
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core, to run in a browser page (page_checks.axe_violations)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
 def _serve_site(folder: Path):
     from devserver.static_site import StaticSite
 

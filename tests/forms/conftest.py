@@ -65,6 +65,13 @@ def app(request, tmp_path, ebook_source):
     yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o))
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bare_app(request, tmp_path, ebook_source):
+    """The app on SQLite and on PostgreSQL, its database left for the test to migrate."""
+    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
+                                AUTO_MIGRATE=False)
+
+
 @pytest.fixture
 def closing():
     """closing(app) returns app and closes it (sessions, connections) after the test."""

@@ -2,7 +2,10 @@
 
 import os
 import time
+from email import message_from_bytes, policy
 from pathlib import Path
+
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from forms_service import create_app
 from forms_service.db import db
@@ -135,3 +138,28 @@ def serve_site_with_forms(site, make_forms):
     server.shutdown()
     thread.join(5)
     close_app(forms)
+
+
+def example_url(rule):
+    """A path the URL rule matches: 1 for a number, the first of an `any`, "x" for the rest."""
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):  # the app's bounded one too
+            values[name] = 1
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "x"
+    return rule.build(values)[1]
+
+
+def mails(app):
+    """The .eml files the outbox wrote (no SMTP configured), oldest first."""
+    files = sorted((Path(app.instance_path) / "mail").glob("*.eml"),
+                   key=lambda p: p.stat().st_mtime_ns)
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+
+def by_recipient(messages):
+    """{To: message} of parsed mails."""
+    return {m["To"]: m for m in messages}

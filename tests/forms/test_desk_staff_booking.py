@@ -2,13 +2,19 @@
 transaction and mails) and book a meeting for someone who phoned."""
 
 import pytest
-from booking_helpers import TWO_CONSULTANTS, Visitor, booking_app, bookings, manage_url
+from booking_helpers import (
+    TWO_CONSULTANTS,
+    Visitor,
+    booking_app,
+    bookings,
+    invite_of,
+    manage_url,
+    move,
+)
 from bs4 import BeautifulSoup
-from desk_helpers import STAFF, csrf_token, post, staff_client
-from forms_helpers import pending_mail
+from desk_helpers import STAFF, csrf_token, history, post, staff_client
+from forms_helpers import by_recipient, mails, pending_mail
 from sqlalchemy import select
-from test_booking_mails import invite_of, mails
-from test_booking_reschedule import history, move
 
 from forms_service.booking.models import BookingEvent
 from forms_service.db import db
@@ -18,10 +24,6 @@ TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 CHANGED = {"sv": "Mötet har ändrats under tiden, så inget mer har gjorts.",
            "en": "This meeting was changed in the meantime, so nothing more was done."}
-
-
-def by_recipient(messages):
-    return {m["To"]: m for m in messages}
 
 
 def staff_move(desk, booking_id, start=NEW_TIME, sequence="0", lang="sv"):

@@ -6,7 +6,7 @@ import threading
 import pytest
 from booking_helpers import booking_app, bookings
 from desk_helpers import add_staff, browser_log_in
-from test_desk_browser import violations
+from page_checks import axe_violations
 from werkzeug.serving import make_server
 
 from forms_service.db import db
@@ -43,12 +43,12 @@ def desk_page(chromium, tmp_path, ebook_source):
     ("en", "The meeting is booked. The caller gets the invitation by e-mail.",
      "Please enter a valid e-mail address."),
 ])
-def test_staff_book_for_a_caller_in_the_browser(desk_page, lang, flash, email_error):
+def test_staff_book_for_a_caller_in_the_browser(desk_page, axe, lang, flash, email_error):
     origin, page, app = desk_page
     page.goto(f"{origin}/admin/bookings?lang={lang}")
     page.click("a[href$='/admin/bookings/new']")
     page.wait_for_url("**/admin/bookings/new")
-    assert violations(page) == []
+    assert axe_violations(axe, page) == []
     page.fill("#caller-name", "Björn Åberg")
     page.fill("#caller-email", "bjorn@")
     page.fill("#caller-phone", "070-123 45 67")
@@ -63,7 +63,7 @@ def test_staff_book_for_a_caller_in_the_browser(desk_page, lang, flash, email_er
     assert page.get_attribute("#caller-email", "aria-describedby") == "caller-email-error"
     assert page.input_value("#caller-name") == "Björn Åberg"
     assert page.is_checked(f"input[name=start][value='{NEW_TIME}']")
-    assert violations(page) == []
+    assert axe_violations(axe, page) == []
     assert bookings(app) == []
     page.fill("#caller-email", "bjorn@example.com")
     page.click("form.desk-caller button[type=submit]")
@@ -73,4 +73,4 @@ def test_staff_book_for_a_caller_in_the_browser(desk_page, lang, flash, email_er
     assert (booking.email, booking.consultant, booking.phone) == (
         "bjorn@example.com", "alva", "+46701234567")
     assert page.locator(".desk-history li").count() == 1
-    assert violations(page) == []
+    assert axe_violations(axe, page) == []

@@ -2,9 +2,9 @@
 JavaScript), and axe finds no violations on them."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from booking_helpers import Visitor, booking_app, bookings, manage_url
 from forms_helpers import serve_site_with_forms
+from page_checks import axe_violations
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -19,21 +19,11 @@ def live(built_site, tmp_path, ebook_source):
     )
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 def book(origin, app, lang):
     """One booking made through the service; returns the address of its meeting page."""
     answer = Visitor(app.test_client()).book(lang=lang, headers={"Origin": origin})
     assert answer.status_code == 200
     return origin + "/forms" + manage_url(app, len(bookings(app)))
-
-
-def violations(axe, page):
-    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
-            for v in axe.run(page).response["violations"]]
 
 
 @pytest.mark.parametrize("lang, ask, keep, yes", [
@@ -47,13 +37,13 @@ def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live, axe, lang, 
     page = context.new_page()
     try:
         page.goto(link)
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.get_by_role("button", name=ask).click()
         dialog = page.locator("#cancel-dialog")
         dialog.wait_for(state="visible")
         assert page.url == link  # asked in the page, nothing posted
         assert page.evaluate("document.activeElement.textContent") == keep
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.keyboard.press("Enter")  # "keep" has the focus
         dialog.wait_for(state="hidden")
         assert page.evaluate("document.activeElement.textContent") == ask
@@ -101,7 +91,7 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         page.evaluate("document.querySelector('form[data-ask]').submit()")
         page.wait_for_url(link + "/cancel?lang=sv")
         assert page.inner_text("main h2") == "Vill du avboka mötet?"
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.goto(link)
         # The browser's own check would stop the post; the service must answer too.
         page.evaluate("document.querySelectorAll('[name=start]')"
@@ -113,7 +103,7 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         expect(page.locator("#booking-start-error")).to_be_in_viewport()
         assert page.inner_text("[role=alert]").startswith("Du valde ingen ny tid.")
         assert page.inner_text("#booking-start-error") == "Välj en tid."
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.goto(origin + "/e-bok/")
         page.fill("#ebook-name", "Bo Berg")
         page.fill("#ebook-email", "bo@example.com")
@@ -121,7 +111,7 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         page.evaluate("document.querySelector('form.ebook-form').submit()")
         page.wait_for_url(origin + "/forms/ebook")
         assert page.locator("nav.language-switcher a").count() == 2
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         assert bookings(app)[0].status == "confirmed"
     finally:
         context.close()
@@ -137,6 +127,6 @@ def test_no_axe_violations_on_the_other_service_pages(chromium, live, axe, path)
     try:
         page.goto(origin + path.format(origin=origin))
         assert page.locator("footer.site-footer").count() == 1
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
     finally:
         context.close()
