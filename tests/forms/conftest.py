@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from booking_helpers import Visitor, booking_app
+from calendar_helpers import Radicale
 from forms_helpers import (
     EBOOK_EN,
     EBOOK_SV,
@@ -48,6 +49,14 @@ def postgres_url(postgres_server):
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request):
+    """Config overrides for apps a test builds itself: {} on SQLite, then PostgreSQL's URL."""
+    if request.param == "postgresql":
+        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
+    return {}
 
 
 @pytest.fixture
@@ -187,6 +196,15 @@ def live_site(built_site, tmp_path, ebook_source):
     )
 
 
+@pytest.fixture
+def live_booking(built_site, tmp_path, ebook_source):
+    """The built site and the booking service (fixed clock) on one port; (origin, app)."""
+    yield from serve_site_with_forms(
+        built_site,
+        lambda origin: booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
+    )
+
+
 @pytest.fixture(scope="session")
 def chromium(browser):
     """Debian's Chromium driven by Playwright: the suite's one shared browser.
@@ -196,6 +214,14 @@ def chromium(browser):
     instead of skipping when CI=true and chromium is missing).
     """
     return browser
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real CalDAV server (Radicale) with one user, shared by the session's tests."""
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.close()
 
 
 @pytest.fixture

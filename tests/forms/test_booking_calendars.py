@@ -20,7 +20,6 @@ from calendar_helpers import (
     SPRING_NOW,
     SPRING_SLOTS,
     FeedServer,
-    Radicale,
     SilentServer,
     calendar,
     event,
@@ -63,13 +62,6 @@ class Clock:
 @pytest.fixture
 def feeds():
     server = FeedServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="session")
-def radicale(tmp_path_factory):
-    server = Radicale(tmp_path_factory.mktemp("radicale"))
     yield server
     server.close()
 
@@ -268,13 +260,6 @@ def test_caldav_free_busy_query_and_calendar_query(make, radicale, tmp_path, que
 
 
 # --- fresh, not slow ---------------------------------------------------------------------
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request):
-    if request.param == "postgresql":
-        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
-    return {}
-
 
 def test_one_reading_serves_every_process_until_it_is_a_minute_old(make, feeds, clock,
                                                                    database):

@@ -15,14 +15,6 @@ OK = {"sv": "Tack! Nu får du snart ett mejl från oss!",
 PAGES = {"sv": "/e-bok/", "en": "/en/ebook/"}
 
 
-@pytest.fixture
-def page(chromium, live_site):
-    context = chromium.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def leads(app):
     with app.app_context():
         return db.session.scalars(select(Lead)).all()

@@ -24,6 +24,7 @@ FEED_URL = re.compile(r'<code class="desk-feed-url">([^<]+)</code>')
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def app(request, tmp_path, ebook_source):
+    """The booking app with two consultants (this module's, in place of conftest.py's)."""
     overrides = {}
     if request.param == "postgresql":
         overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")

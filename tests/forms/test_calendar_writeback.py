@@ -18,7 +18,7 @@ import icalendar
 import pytest
 import vobject
 from booking_helpers import CSRF, ONE_CONSULTANT, Visitor, booking_app, bookings, manage_url
-from calendar_helpers import RADICALE_PASSWORD, RADICALE_USER, SPRING_NOW, Radicale, calendar
+from calendar_helpers import RADICALE_PASSWORD, RADICALE_USER, SPRING_NOW, calendar
 from desk_helpers import post, staff_client
 from forms_helpers import SITE
 from sqlalchemy import delete, select, update
@@ -30,13 +30,6 @@ from forms_service.models import OutboxMessage, utcnow
 from forms_service.outbox import process_outbox
 
 PASSWORD_ENV = "TEST_WRITEBACK_PASSWORD"
-
-
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory):
-    server = Radicale(tmp_path_factory.mktemp("radicale-writeback"))
-    yield server
-    server.close()
 
 
 @pytest.fixture
@@ -58,13 +51,6 @@ def make(tmp_path, ebook_source, monkeypatch):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request):
-    if request.param == "postgresql":
-        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
-    return {}
 
 
 def run(app, lane):

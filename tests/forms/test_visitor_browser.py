@@ -2,21 +2,11 @@
 JavaScript), and axe finds no violations on them."""
 
 import pytest
-from booking_helpers import Visitor, booking_app, bookings, manage_url
-from forms_helpers import serve_site_with_forms
+from booking_helpers import Visitor, bookings, manage_url
 from page_checks import axe_violations
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live(built_site, tmp_path, ebook_source):
-    """The built site and the booking service (fixed clock) on one port."""
-    yield from serve_site_with_forms(
-        built_site,
-        lambda origin: booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
-    )
 
 
 def book(origin, app, lang):
@@ -30,8 +20,9 @@ def book(origin, app, lang):
     ("sv", "Avboka mötet…", "Nej, behåll mötet", "Ja, avboka mötet"),
     ("en", "Cancel the meeting…", "No, keep the meeting", "Yes, cancel the meeting"),
 ])
-def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live, axe, lang, ask, keep, yes):
-    origin, app = live
+def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live_booking, axe,
+                                                     lang, ask, keep, yes):
+    origin, app = live_booking
     link = book(origin, app, lang)
     context = chromium.new_context()
     page = context.new_page()
@@ -56,8 +47,8 @@ def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live, axe, lang, 
         context.close()
 
 
-def test_without_javascript_cancelling_asks_on_a_page(chromium, live):
-    origin, app = live
+def test_without_javascript_cancelling_asks_on_a_page(chromium, live_booking):
+    origin, app = live_booking
     link = book(origin, app, "en")
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -81,8 +72,8 @@ def test_without_javascript_cancelling_asks_on_a_page(chromium, live):
 # axe runs as a script, so the pages that answer a plain POST are reached with JavaScript on
 # and the form sent with form.submit(), which skips the page's own submit handlers.
 
-def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live, axe):
-    origin, app = live
+def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live_booking, axe):
+    origin, app = live_booking
     link = book(origin, app, "sv")
     context = chromium.new_context()
     page = context.new_page()
@@ -120,8 +111,8 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
 @pytest.mark.parametrize("path", ["/forms/booking?lang=sv", "/forms/booking/thanks?lang=en",
                                   "/forms/ebook/thanks?lang=sv&page={origin}/e-bok/",
                                   "/forms/booking/manage/nonsense?lang=en"])
-def test_no_axe_violations_on_the_other_service_pages(chromium, live, axe, path):
-    origin, _ = live
+def test_no_axe_violations_on_the_other_service_pages(chromium, live_booking, axe, path):
+    origin, _ = live_booking
     context = chromium.new_context()
     page = context.new_page()
     try:

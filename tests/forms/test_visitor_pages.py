@@ -20,6 +20,7 @@ PLAIN = {"Origin": SITE, "Referer": SITE + "/en/artiklar/iso-9001/",
 
 @pytest.fixture
 def app(tmp_path, ebook_source, closing):
+    """The booking app on SQLite (this module's, in place of conftest.py's sign-up app)."""
     return closing(booking_app(tmp_path, ebook_source))
 
 
