@@ -37,7 +37,8 @@ name = "Alva Ek"
 email = "alva@normkraft.se"
 """ + OFFICE_HOURS
 
-TWO_CONSULTANTS = ONE_CONSULTANT + """
+# A second consultant, Bo, who works Monday and Tuesday mornings.
+BO = """
 [[consultants]]
 key = "bo"
 name = "Bo Ek"
@@ -46,6 +47,7 @@ email = "bo@normkraft.se"
 mon = ["09:00-12:00"]
 tue = ["09:00-12:00"]
 """
+TWO_CONSULTANTS = ONE_CONSULTANT + BO
 
 
 def booking_app(tmp_path, ebook_source, availability=ONE_CONSULTANT, **overrides):

@@ -113,31 +113,42 @@ def wait_for(predicate, timeout=10.0):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve_site_with_forms(site, make_forms):
-    """Serve `site` and the forms app from make_forms(origin) on one port, as `make run` does.
+def serve_forms(make_forms, mount=None):
+    """Serve the forms app from make_forms(origin) on a free loopback port (inside mount(app)
+    if given), the origin being known before the app is made.
 
-    A generator for fixtures: yields (origin, forms app), then stops the server.
+    A generator for fixtures: yields (origin, forms app), then stops the server and closes the app.
     """
     import threading
 
-    from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from werkzeug.serving import make_server
-
-    from devserver.static_site import StaticSite
 
     holder = {}
     server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
                          threaded=True)
     origin = f"http://127.0.0.1:{server.server_port}"
     forms = make_forms(origin)
-    static = StaticSite(site, {"": "404.html", "en/": "en/404.html"})
-    holder["app"] = DispatcherMiddleware(static, {"/forms": forms})
+    holder["app"] = mount(forms) if mount else forms
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield origin, forms
     server.shutdown()
     thread.join(5)
     close_app(forms)
+
+
+def serve_site_with_forms(site, make_forms):
+    """Serve `site` and the forms app from make_forms(origin) on one port, as `make run` does.
+
+    A generator for fixtures: yields (origin, forms app), then stops the server.
+    """
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from devserver.static_site import StaticSite
+
+    static = StaticSite(site, {"": "404.html", "en/": "en/404.html"})
+    yield from serve_forms(make_forms,
+                           lambda forms: DispatcherMiddleware(static, {"/forms": forms}))
 
 
 def example_url(rule):

@@ -8,7 +8,7 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from booking_helpers import ONE_CONSULTANT, Visitor, booking_app, bookings
+from booking_helpers import BO, ONE_CONSULTANT, Visitor, booking_app, bookings
 from calendar_helpers import (
     ALL,
     AUTUMN_EVENTS,
@@ -28,16 +28,6 @@ from desk_helpers import staff_client
 
 from forms_service.booking.availability import AvailabilityError, parse_availability
 from forms_service.db import db
-
-BO = """
-[[consultants]]
-key = "bo"
-name = "Bo Ek"
-email = "bo@normkraft.se"
-[consultants.hours]
-mon = ["09:00-12:00"]
-tue = ["09:00-12:00"]
-"""
 
 
 def with_calendar(table, text=ONE_CONSULTANT):

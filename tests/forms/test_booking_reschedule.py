@@ -27,12 +27,10 @@ def invite_of(msg):
 
 
 @pytest.fixture
-def smtp_app(tmp_path, ebook_source, smtp_server):
+def smtp_app(tmp_path, ebook_source, smtp_server, closing):
     handler, port, _start, _stop = smtp_server
     app = booking_app(tmp_path, ebook_source, SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
-    yield app, handler
-    with app.app_context():
-        db.engine.dispose()
+    return closing(app), handler
 
 
 def sent(app, handler, count):

@@ -1,14 +1,11 @@
 """The desk in Chromium: the overview's charts and tables in sv and en, the filters change
 the charts, and axe finds no violations on any desk page."""
 
-import threading
-
 import pytest
 from desk_demo import seed_demo
 from desk_helpers import add_staff, browser_log_in
-from forms_helpers import close_app, make_app
+from forms_helpers import make_app, serve_forms
 from page_checks import axe_violations
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -16,19 +13,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def desk_site(tmp_path, ebook_source):
     """The forms service with a seeded desk, served on a loopback port; (origin, app)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
-                         threaded=True)
-    origin = f"http://127.0.0.1:{server.server_port}"
-    app = holder["app"] = make_app(tmp_path, ebook_source, SITE_URL=origin)
-    seed_demo(app)
-    add_staff(app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield origin, app
-    server.shutdown()
-    thread.join(5)
-    close_app(app)
+    def seeded(origin):
+        app = make_app(tmp_path, ebook_source, SITE_URL=origin)
+        seed_demo(app)
+        add_staff(app)
+        return app
+
+    yield from serve_forms(seeded)
 
 
 @pytest.fixture

@@ -206,22 +206,18 @@ def test_a_caller_booking_with_a_problem_gets_a_localized_message(bapp, case, la
     assert len(bookings(bapp)) == (1 if case == "taken" else 0)
 
 
-def test_a_chosen_consultant_who_is_busy_then_is_named(tmp_path, ebook_source):
-    app = booking_app(tmp_path, ebook_source, TWO_CONSULTANTS)
-    try:
-        assert Visitor(app.test_client()).book(start=NEW_TIME).status_code == 200
-        desk = staff_client(app)
-        answer = book_for_caller(desk, consultant="alva")
-        assert answer.status_code == 409
-        assert "Alva Ek är inte ledig den tiden. Välj en annan tid eller valfri konsult." in (
-            answer.get_data(as_text=True))
-        # Any consultant: Bo Ek is free then.
-        assert book_for_caller(desk, consultant="").status_code == 303
-        assert [b.consultant for b in bookings(app)] == ["alva", "bo"]
-        assert book_for_caller(desk, consultant="bo").status_code == 409
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+def test_a_chosen_consultant_who_is_busy_then_is_named(tmp_path, ebook_source, closing):
+    app = closing(booking_app(tmp_path, ebook_source, TWO_CONSULTANTS))
+    assert Visitor(app.test_client()).book(start=NEW_TIME).status_code == 200
+    desk = staff_client(app)
+    answer = book_for_caller(desk, consultant="alva")
+    assert answer.status_code == 409
+    assert "Alva Ek är inte ledig den tiden. Välj en annan tid eller valfri konsult." in (
+        answer.get_data(as_text=True))
+    # Any consultant: Bo Ek is free then.
+    assert book_for_caller(desk, consultant="").status_code == 303
+    assert [b.consultant for b in bookings(app)] == ["alva", "bo"]
+    assert book_for_caller(desk, consultant="bo").status_code == 409
 
 
 def test_desk_forms_without_a_csrf_token_are_refused(bapp, booked):

@@ -1,40 +1,36 @@
 """The desk's form for booking a meeting for a caller, in Chromium: filled and sent with no
 JavaScript of ours, errors named next to their fields, and axe finds no violations."""
 
-import threading
-
 import pytest
 from booking_helpers import booking_app, bookings
 from desk_helpers import add_staff, browser_log_in
+from forms_helpers import serve_forms
 from page_checks import axe_violations
-from werkzeug.serving import make_server
-
-from forms_service.db import db
 
 pytestmark = pytest.mark.browser
 NEW_TIME = "2026-03-31T09:00:00+02:00"
 
 
 @pytest.fixture
-def desk_page(chromium, tmp_path, ebook_source):
-    """A logged-in desk page on a booking service with a fixed clock; (origin, page, app)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
-                         threaded=True)
-    origin = f"http://127.0.0.1:{server.server_port}"
-    app = holder["app"] = booking_app(tmp_path, ebook_source, SITE_URL=origin)
-    add_staff(app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def booking_desk(tmp_path, ebook_source):
+    """The booking service (fixed clock) with a staff user, on a loopback port; (origin, app)."""
+    def staffed(origin):
+        app = booking_app(tmp_path, ebook_source, SITE_URL=origin)
+        add_staff(app)
+        return app
+
+    yield from serve_forms(staffed)
+
+
+@pytest.fixture
+def desk_page(chromium, booking_desk):
+    """A logged-in desk page on the booking service; (origin, page, app)."""
+    origin, app = booking_desk
     context = chromium.new_context()
     page = context.new_page()
     browser_log_in(page, origin)
     yield origin, page, app
     context.close()
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("lang, flash, email_error", [
