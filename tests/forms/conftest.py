@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from booking_helpers import Visitor, booking_app
 from calendar_helpers import Radicale
+from desk_helpers import browser_log_in
 from forms_helpers import (
     EBOOK_EN,
     EBOOK_SV,
@@ -222,6 +223,22 @@ def radicale(tmp_path_factory):
     server = Radicale(tmp_path_factory.mktemp("radicale"))
     yield server
     server.close()
+
+
+@pytest.fixture
+def logged_in_page(chromium):
+    """logged_in_page(origin): a fresh browser page logged in to the desk at origin."""
+    contexts = []
+
+    def open_page(origin):
+        contexts.append(chromium.new_context())
+        page = contexts[-1].new_page()
+        browser_log_in(page, origin)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

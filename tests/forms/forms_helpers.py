@@ -5,6 +5,7 @@ import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from forms_service import create_app
@@ -174,3 +175,12 @@ def mails(app):
 def by_recipient(messages):
     """{To: message} of parsed mails."""
     return {m["To"]: m for m in messages}
+
+
+def tab_to(page, element_id, what):
+    """Press Tab in a browser page until the element with element_id has the focus (80 at most)."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"{what} cannot be reached with Tab")

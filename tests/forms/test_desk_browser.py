@@ -3,7 +3,7 @@ the charts, and axe finds no violations on any desk page."""
 
 import pytest
 from desk_demo import seed_demo
-from desk_helpers import add_staff, browser_log_in
+from desk_helpers import add_staff
 from forms_helpers import make_app, serve_forms
 from page_checks import axe_violations
 
@@ -23,13 +23,9 @@ def desk_site(tmp_path, ebook_source):
 
 
 @pytest.fixture
-def desk_page(chromium, desk_site):
+def desk_page(desk_site, logged_in_page):
     origin, _app = desk_site
-    context = chromium.new_context()
-    page = context.new_page()
-    browser_log_in(page, origin)
-    yield origin, page
-    context.close()
+    return origin, logged_in_page(origin)
 
 
 @pytest.mark.parametrize("lang, heading, funnel", [

@@ -3,7 +3,7 @@ JavaScript of ours, errors named next to their fields, and axe finds no violatio
 
 import pytest
 from booking_helpers import booking_app, bookings
-from desk_helpers import add_staff, browser_log_in
+from desk_helpers import add_staff
 from forms_helpers import serve_forms
 from page_checks import axe_violations
 
@@ -23,14 +23,10 @@ def booking_desk(tmp_path, ebook_source):
 
 
 @pytest.fixture
-def desk_page(chromium, booking_desk):
+def desk_page(booking_desk, logged_in_page):
     """A logged-in desk page on the booking service; (origin, page, app)."""
     origin, app = booking_desk
-    context = chromium.new_context()
-    page = context.new_page()
-    browser_log_in(page, origin)
-    yield origin, page, app
-    context.close()
+    return origin, logged_in_page(origin), app
 
 
 @pytest.mark.parametrize("lang, flash, email_error", [
