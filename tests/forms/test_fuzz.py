@@ -122,13 +122,19 @@ def check(app, response, before, kind, body, model):
         assert after == before
 
 
-@given(request=body_and_headers(EBOOK_FIELDS, GOOD_EBOOK), accept_json=st.booleans())
-def test_ebook_signup_survives_anything(app, request, accept_json):
+def post_fuzzed(app, path, request, accept_json):
+    """POST the generated (kind, body) to path with a fresh CSRF token; (counts before, answer)."""
     client = app.test_client()
     token = client.get("/csrf").get_json()["csrf_token"]
     kind, body = request
     before = counts(app)
-    response = client.post("/ebook", **request_kwargs(kind, body, token, accept_json))
+    return before, client.post(path, **request_kwargs(kind, body, token, accept_json))
+
+
+@given(request=body_and_headers(EBOOK_FIELDS, GOOD_EBOOK), accept_json=st.booleans())
+def test_ebook_signup_survives_anything(app, request, accept_json):
+    before, response = post_fuzzed(app, "/ebook", request, accept_json)
+    kind, body = request
     check(app, response, before, kind, body, Lead)
 
 
@@ -136,11 +142,7 @@ def test_ebook_signup_survives_anything(app, request, accept_json):
                                                      "lang": "en"}),
        accept_json=st.booleans())
 def test_resend_survives_anything(app, request, accept_json):
-    client = app.test_client()
-    token = client.get("/csrf").get_json()["csrf_token"]
-    kind, body = request
-    before = counts(app)
-    response = client.post("/ebook/resend", **request_kwargs(kind, body, token, accept_json))
+    before, response = post_fuzzed(app, "/ebook/resend", request, accept_json)
     assert response.status_code < 500
     if response.status_code >= 400:
         assert_localized(response)
@@ -151,11 +153,8 @@ def test_resend_survives_anything(app, request, accept_json):
 
 @given(request=body_and_headers(BOOKING_FIELDS, GOOD_BOOKING), accept_json=st.booleans())
 def test_booking_survives_anything(bapp, request, accept_json):
-    client = bapp.test_client()
-    token = client.get("/csrf").get_json()["csrf_token"]
+    before, response = post_fuzzed(bapp, "/booking", request, accept_json)
     kind, body = request
-    before = counts(bapp)
-    response = client.post("/booking", **request_kwargs(kind, body, token, accept_json))
     check(bapp, response, before, kind, body, Booking)
 
 
