@@ -1,4 +1,4 @@
-"""Head metadata, JSON-LD, sitemap, robots.txt and feeds of a built origin_site."""
+"""Head metadata, JSON-LD, sitemap, robots.txt and feeds of a built site."""
 
 from __future__ import annotations
 
@@ -104,16 +104,16 @@ def test_article_with_its_own_image(content_copy, tmp_path):
          "Lang: sv\nImage: {static}/images/kv.png\n")
     edit(content_copy / "articles/en/quality.md", "Lang: en\n",
          "Lang: en\nImage: {attach}diagram.png\n")
-    origin_site = build_fixture(tmp_path / "out", path=content_copy, SITEURL=ORIGIN)
+    site = build_fixture(tmp_path / "out", path=content_copy, SITEURL=ORIGIN)
 
-    sv = _social_images(parse(origin_site / SV))
+    sv = _social_images(parse(site / SV))
     assert set(sv.values()) == {f"{ORIGIN}/images/kv.png"}, sv
-    assert (origin_site / "images/kv.png").read_bytes() == png
+    assert (site / "images/kv.png").read_bytes() == png
     # {attach} puts the image next to the article that names it.
-    en = _social_images(parse(origin_site / EN))
+    en = _social_images(parse(site / EN))
     assert set(en.values()) == {f"{ORIGIN}/en/articles/quality-in-practice/diagram.png"}, en
-    assert (origin_site / "en/articles/quality-in-practice/diagram.png").read_bytes() == png
-    assert _meta(parse(origin_site / SV_ONLY), "og:image") == f"{ORIGIN}/theme/images/social.png"
+    assert (site / "en/articles/quality-in-practice/diagram.png").read_bytes() == png
+    assert _meta(parse(site / SV_ONLY), "og:image") == f"{ORIGIN}/theme/images/social.png"
 
 
 def test_home_pages_describe_the_organization(origin_site):
