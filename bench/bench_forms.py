@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from cpu_time import cpu_seconds, pids_named
+from site_helpers import free_port
 from worker_connections import spread, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,14 +49,6 @@ def create_app():
 
     return app
 '''
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(app_spec, env, port, cwd, log):

@@ -10,6 +10,7 @@ import pytest
 from site_helpers import (
     CHROMIUM_ARGS,
     FIXTURE_SITE,
+    ORIGIN,
     ROOT,
     build,
     build_fixture,
@@ -34,8 +35,16 @@ def fixture_site(tmp_path_factory) -> Path:
 def published_site(tmp_path_factory):
     """The real site built with publishconf.py (minified, fingerprinted, precompressed)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", "https://www.example.se")
+        patch.setenv("SITEURL", ORIGIN)
         return build(tmp_path_factory.mktemp("published") / "output", ROOT / "publishconf.py")
+
+
+@pytest.fixture(scope="session")
+def origin_site(tmp_path_factory) -> Path:
+    """The fixture site built for ORIGIN (absolute URLs) with a feed per language, once."""
+    return build_fixture(
+        tmp_path_factory.mktemp("origin-site") / "out", SITEURL=ORIGIN, LANGUAGE_FEEDS=True
+    )
 
 
 @pytest.fixture
@@ -65,6 +74,14 @@ def browser(chromium_path):
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core, to run in a browser page (page_checks.axe_violations)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
 
 
 def _serve_site(folder: Path):

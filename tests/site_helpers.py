@@ -15,6 +15,8 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+# Where the tests publish a site (its SITEURL).
+ORIGIN = "https://www.example.se"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from page_checks import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -25,22 +25,13 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_no_axe_violations(browser, real_site_url, axe, path):
     context = browser.new_context()
     page = context.new_page()
     page.goto(real_site_url + path)
-    results = axe.run(page)
+    violations = axe_violations(axe, page)
     context.close()
-    violations = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
     assert violations == []
 
 

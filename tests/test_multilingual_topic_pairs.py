@@ -7,11 +7,10 @@ import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
-from site_helpers import FIXTURE_SITE, build_fixture, parse
+from site_helpers import FIXTURE_SITE, ORIGIN, build_fixture, parse
 
 from plugins.multilingual.topic_pairs import topic_groups
 
-ORIGIN = "https://www.example.se"
 SV_TOPIC = "amne/ledningssystem/index.html"
 EN_TOPIC = "en/topics/management-systems/index.html"
 SV_URL = f"{ORIGIN}/amne/ledningssystem/"

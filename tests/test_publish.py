@@ -7,9 +7,7 @@ import re
 
 import brotli
 import pytest
-from site_helpers import ROOT, parse
-
-ORIGIN = "https://www.example.se"
+from site_helpers import ORIGIN, ROOT, parse
 
 
 @pytest.fixture(scope="module")

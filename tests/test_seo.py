@@ -5,21 +5,12 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-import pytest
-from site_helpers import ROOT, build_fixture, edit, parse
+from site_helpers import ORIGIN, ROOT, build_fixture, edit, parse
 
-ORIGIN = "https://www.example.se"
 SV = "artiklar/kvalitet-i-praktiken/index.html"
 EN = "en/articles/quality-in-practice/index.html"
 SV_ONLY = "artiklar/vad-kostar-en-certifiering/index.html"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_fixture(
-        tmp_path_factory.mktemp("seo") / "out", SITEURL=ORIGIN, LANGUAGE_FEEDS=True
-    )
 
 
 def _meta(soup, prop):
@@ -36,8 +27,8 @@ def _json_ld(soup):
     return {item["@type"]: item for item in graph}
 
 
-def test_translated_article_head(site):
-    soup = parse(site / SV)
+def test_translated_article_head(origin_site):
+    soup = parse(origin_site / SV)
     assert soup.html["lang"] == "sv"
     assert (soup.select_one("link[rel=canonical]")["href"]
             == f"{ORIGIN}/artiklar/kvalitet-i-praktiken/")
@@ -46,7 +37,7 @@ def test_translated_article_head(site):
         "en": f"{ORIGIN}/en/articles/quality-in-practice/",
         "x-default": f"{ORIGIN}/artiklar/kvalitet-i-praktiken/",
     }
-    assert _alternates(parse(site / EN)) == _alternates(soup)
+    assert _alternates(parse(origin_site / EN)) == _alternates(soup)
     assert _meta(soup, "description") == "Hur ett kvalitetsledningssystem fungerar i vardagen."
     assert _meta(soup, "og:type") == "article"
     assert _meta(soup, "og:title") == "Kvalitet i praktiken | Normkraft"
@@ -61,18 +52,18 @@ def test_translated_article_head(site):
         "kvalitet",
     ]
     assert _meta(soup, "twitter:card") == "summary_large_image"
-    assert _meta(parse(site / EN), "og:locale") == "en_GB"
+    assert _meta(parse(origin_site / EN), "og:locale") == "en_GB"
 
 
-def test_untranslated_article_head(site):
-    soup = parse(site / SV_ONLY)
+def test_untranslated_article_head(origin_site):
+    soup = parse(origin_site / SV_ONLY)
     url = f"{ORIGIN}/artiklar/vad-kostar-en-certifiering/"
     assert _alternates(soup) == {"sv": url, "x-default": url}
     assert _meta(soup, "og:locale:alternate") is None
 
 
-def test_article_json_ld(site):
-    data = _json_ld(parse(site / EN))
+def test_article_json_ld(origin_site):
+    data = _json_ld(parse(origin_site / EN))
     post = data["BlogPosting"]
     assert post["headline"] == "Quality in practice"
     assert post["description"] == "How a quality management system works day to day."
@@ -125,22 +116,22 @@ def test_article_with_its_own_image(content_copy, tmp_path):
     assert _meta(parse(site / SV_ONLY), "og:image") == f"{ORIGIN}/theme/images/social.png"
 
 
-def test_home_pages_describe_the_organization(site):
+def test_home_pages_describe_the_organization(origin_site):
     for path, lang in (("index.html", "sv"), ("en/index.html", "en")):
-        data = _json_ld(parse(site / path))
+        data = _json_ld(parse(origin_site / path))
         assert data["Organization"]["name"] == "Normkraft Konsult AB"
         assert data["Organization"]["address"]["addressLocality"] == "Stockholm"
         assert data["WebSite"]["inLanguage"] == lang
 
 
-def test_not_found_pages_are_not_indexed(site):
-    soup = parse(site / "en/404.html")
+def test_not_found_pages_are_not_indexed(origin_site):
+    soup = parse(origin_site / "en/404.html")
     assert _meta(soup, "robots") == "noindex"
     assert soup.select_one("link[rel=canonical]") is None
 
 
-def test_sitemap_matches_what_the_pages_say(site):
-    tree = ET.parse(site / "sitemap.xml")
+def test_sitemap_matches_what_the_pages_say(origin_site):
+    tree = ET.parse(origin_site / "sitemap.xml")
     entries = {}
     for url in tree.getroot().findall("s:url", NS):
         loc = url.find("s:loc", NS).text
@@ -148,7 +139,7 @@ def test_sitemap_matches_what_the_pages_say(site):
         entries[loc] = {
             link.get("hreflang"): link.get("href") for link in url.findall("x:link", NS)
         }
-    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    pages = [p for p in origin_site.rglob("*.html") if p.name != "404.html"]
     assert len(entries) == len(pages)
     for path in pages:
         soup = parse(path)
@@ -157,8 +148,8 @@ def test_sitemap_matches_what_the_pages_say(site):
         assert "x-default" in entries[canonical]
 
 
-def test_sitemap_lastmod_is_the_article_date(site):
-    tree = ET.parse(site / "sitemap.xml")
+def test_sitemap_lastmod_is_the_article_date(origin_site):
+    tree = ET.parse(origin_site / "sitemap.xml")
     lastmod = {
         u.find("s:loc", NS).text: u.find("s:lastmod", NS).text
         for u in tree.getroot().findall("s:url", NS)
@@ -167,19 +158,20 @@ def test_sitemap_lastmod_is_the_article_date(site):
     assert lastmod[f"{ORIGIN}/"] == "2024-05-05T08:00:00+02:00"
 
 
-def test_robots_points_to_the_sitemap(site):
-    robots = (site / "robots.txt").read_text(encoding="utf-8")
+def test_robots_points_to_the_sitemap(origin_site):
+    robots = (origin_site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {ORIGIN}/sitemap.xml" in robots.splitlines()
 
 
-def test_each_language_has_its_own_feed(site):
+def test_each_language_has_its_own_feed(origin_site):
     for prefix, _lang, expected in (
         ("", "sv", {"Kvalitet i praktiken", "Miljöledning med ISO 14001",
                     "Vad kostar en certifiering?"}),
         ("en/", "en", {"Quality in practice", "Environmental management with ISO 14001"}),
     ):
-        feed = ET.parse(site / f"{prefix}feeds/atom.xml").getroot()
+        feed = ET.parse(origin_site / f"{prefix}feeds/atom.xml").getroot()
         titles = {e.find("{http://www.w3.org/2005/Atom}title").text for e in feed.iter("{http://www.w3.org/2005/Atom}entry")}
         assert titles == expected
-        link = parse(site / f"{prefix}index.html").select_one("link[type='application/atom+xml']")
+        link = parse(origin_site / f"{prefix}index.html").select_one(
+            "link[type='application/atom+xml']")
         assert link["href"] == f"{ORIGIN}/{prefix}feeds/atom.xml"

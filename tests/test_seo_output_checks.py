@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from site_helpers import build_fixture, edit
+from site_helpers import ORIGIN, build_fixture, edit
 
 from plugins.seo.output_checks import check_site
 
@@ -93,9 +93,6 @@ def test_social_image_missing_from_the_output(content_copy, tmp_path):
         "artiklar/kvalitet-i-praktiken/index.html: "
         "og:image http://127.0.0.1:8000/images/saknas.png is not in the output"
     ) in _seo_error(content_copy, tmp_path)
-
-
-ORIGIN = "https://www.example.se"
 
 
 def _page(lang, canonical, alternates, body=""):

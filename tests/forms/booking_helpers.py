@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 from forms_helpers import SITE, make_app
+from icalendar import Calendar
 
 from forms_service.db import db
 
@@ -12,6 +13,8 @@ from forms_service.db import db
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 # The CSRF token of a server-rendered form.
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# Where the tests move a booking on 30 March: the next morning.
+MOVED_TO = "2026-03-31T09:00:00+02:00"
 
 # An availability file's settings: six weeks of 45-minute meetings, a day's notice.
 SETTINGS = """
@@ -34,7 +37,8 @@ name = "Alva Ek"
 email = "alva@normkraft.se"
 """ + OFFICE_HOURS
 
-TWO_CONSULTANTS = ONE_CONSULTANT + """
+# A second consultant, Bo, who works Monday and Tuesday mornings.
+BO = """
 [[consultants]]
 key = "bo"
 name = "Bo Ek"
@@ -43,6 +47,7 @@ email = "bo@normkraft.se"
 mon = ["09:00-12:00"]
 tue = ["09:00-12:00"]
 """
+TWO_CONSULTANTS = ONE_CONSULTANT + BO
 
 
 def booking_app(tmp_path, ebook_source, availability=ONE_CONSULTANT, **overrides):
@@ -96,3 +101,24 @@ def manage_url(app, booking_id):
 
     with app.test_request_context("/"):
         return "/booking/manage/" + manage_token(db.session.get(Booking, booking_id))
+
+
+def invite_of(msg):
+    """(METHOD, parsed calendar) of a mail's invite.ics part."""
+    (part,) = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "invite.ics"
+    return part.get_param("method"), Calendar.from_ical(part.get_content())
+
+
+def move(client, link, start=MOVED_TO):
+    """The visitor moves their booking from its manage link, as the page's form posts."""
+    token = CSRF.findall(client.get(link).get_data(as_text=True))[-1]
+    return client.post(link + "/move", data={"csrf_token": token, "start": start},
+                       headers={"Origin": SITE})
+
+
+def cancel(client, link):
+    """The visitor cancels their booking from its manage link, as the page's form posts."""
+    token = CSRF.findall(client.get(link).get_data(as_text=True))[-1]
+    return client.post(link + "/cancel", data={"csrf_token": token, "confirm": "yes"},
+                       headers={"Origin": SITE})

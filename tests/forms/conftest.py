@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from booking_helpers import Visitor, booking_app
+from calendar_helpers import Radicale
+from desk_helpers import browser_log_in
 from forms_helpers import (
     EBOOK_EN,
     EBOOK_SV,
@@ -50,6 +52,14 @@ def postgres_url(postgres_server):
     engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request):
+    """Config overrides for apps a test builds itself: {} on SQLite, then PostgreSQL's URL."""
+    if request.param == "postgresql":
+        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
+    return {}
+
+
 @pytest.fixture
 def ebook_source(tmp_path):
     folder = tmp_path / "ebook-src"
@@ -63,6 +73,13 @@ def ebook_source(tmp_path):
 def app(request, tmp_path, ebook_source):
     """The app on SQLite and on PostgreSQL."""
     yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bare_app(request, tmp_path, ebook_source):
+    """The app on SQLite and on PostgreSQL, its database left for the test to migrate."""
+    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
+                                AUTO_MIGRATE=False)
 
 
 @pytest.fixture
@@ -180,6 +197,15 @@ def live_site(built_site, tmp_path, ebook_source):
     )
 
 
+@pytest.fixture
+def live_booking(built_site, tmp_path, ebook_source):
+    """The built site and the booking service (fixed clock) on one port; (origin, app)."""
+    yield from serve_site_with_forms(
+        built_site,
+        lambda origin: booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
+    )
+
+
 @pytest.fixture(scope="session")
 def chromium(browser):
     """Debian's Chromium driven by Playwright: the suite's one shared browser.
@@ -189,6 +215,30 @@ def chromium(browser):
     instead of skipping when CI=true and chromium is missing).
     """
     return browser
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real CalDAV server (Radicale) with one user, shared by the session's tests."""
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def logged_in_page(chromium):
+    """logged_in_page(origin): a fresh browser page logged in to the desk at origin."""
+    contexts = []
+
+    def open_page(origin):
+        contexts.append(chromium.new_context())
+        page = contexts[-1].new_page()
+        browser_log_in(page, origin)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

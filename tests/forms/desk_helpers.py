@@ -4,6 +4,8 @@ import re
 import uuid
 from datetime import timedelta
 
+from bs4 import BeautifulSoup
+
 from forms_service import events
 from forms_service.booking.models import Booking
 from forms_service.db import db
@@ -98,3 +100,14 @@ def browser_log_in(page, origin):
     page.fill("#password", PASSWORD)
     page.click("form.desk-login button[type=submit]")
     page.wait_for_url("**/admin/overview")
+
+
+def history(desk, booking_id, lang):
+    """The steps of a booking's history on its desk page, without their times."""
+    soup = BeautifulSoup(desk.get(f"/admin/bookings/{booking_id}?lang={lang}")
+                         .get_data(as_text=True), "lxml")
+    items = soup.select(".desk-history li")
+    assert all(li.time["datetime"].endswith("Z") for li in items)  # when, with each step
+    for li in items:
+        li.time.decompose()
+    return [" ".join(li.get_text(" ", strip=True).lstrip(": ").split()) for li in items]

@@ -2,7 +2,11 @@
 
 import os
 import time
+from email import message_from_bytes, policy
 from pathlib import Path
+
+import pytest
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from forms_service import create_app
 from forms_service.db import db
@@ -110,31 +114,78 @@ def wait_for(predicate, timeout=10.0):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve_site_with_forms(site, make_forms, wrap=None):
-    """Serve `site` and the forms app from make_forms(origin) on one port, as `make run` does.
+def serve_forms(make_forms, mount=None):
+    """Serve the forms app from make_forms(origin) on a free loopback port (inside mount(app)
+    if given), the origin being known before the app is made.
 
-    A generator for fixtures: yields (origin, forms app), then stops the server. wrap, if
-    given, is WSGI middleware put in front of both (a test's own pages, a request log).
+    A generator for fixtures: yields (origin, forms app), then stops the server and closes the app.
     """
     import threading
 
-    from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from werkzeug.serving import make_server
-
-    from devserver.static_site import StaticSite
 
     holder = {}
     server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
                          threaded=True)
     origin = f"http://127.0.0.1:{server.server_port}"
     forms = make_forms(origin)
-    static = StaticSite(site, {"": "404.html", "en/": "en/404.html"})
-    holder["app"] = DispatcherMiddleware(static, {"/forms": forms})
-    if wrap is not None:
-        holder["app"] = wrap(holder["app"])
+    holder["app"] = mount(forms) if mount else forms
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield origin, forms
     server.shutdown()
     thread.join(5)
     close_app(forms)
+
+
+def serve_site_with_forms(site, make_forms, wrap=None):
+    """Serve `site` and the forms app from make_forms(origin) on one port, as `make run` does.
+
+    A generator for fixtures: yields (origin, forms app), then stops the server. wrap, if
+    given, is WSGI middleware put in front of both (a test's own pages, a request log).
+    """
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from devserver.static_site import StaticSite
+
+    static = StaticSite(site, {"": "404.html", "en/": "en/404.html"})
+
+    def mount(forms):
+        both = DispatcherMiddleware(static, {"/forms": forms})
+        return wrap(both) if wrap is not None else both
+
+    yield from serve_forms(make_forms, mount)
+
+
+def example_url(rule):
+    """A path the URL rule matches: 1 for a number, the first of an `any`, "x" for the rest."""
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):  # the app's bounded one too
+            values[name] = 1
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "x"
+    return rule.build(values)[1]
+
+
+def mails(app):
+    """The .eml files the outbox wrote (no SMTP configured), oldest first."""
+    files = sorted((Path(app.instance_path) / "mail").glob("*.eml"),
+                   key=lambda p: p.stat().st_mtime_ns)
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+
+def by_recipient(messages):
+    """{To: message} of parsed mails."""
+    return {m["To"]: m for m in messages}
+
+
+def tab_to(page, element_id, what):
+    """Press Tab in a browser page until the element with element_id has the focus (80 at most)."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"{what} cannot be reached with Tab")

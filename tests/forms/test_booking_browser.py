@@ -3,8 +3,8 @@
 from zoneinfo import ZoneInfo
 
 import pytest
-from booking_helpers import Visitor, booking_app, bookings
-from forms_helpers import serve_site_with_forms
+from booking_helpers import Visitor, bookings
+from forms_helpers import tab_to
 
 from forms_service.booking.display import as_utc, when
 
@@ -17,15 +17,6 @@ TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 
 
-@pytest.fixture
-def live(built_site, tmp_path, ebook_source):
-    """The built site and the booking service (fixed clock) on one port."""
-    yield from serve_site_with_forms(
-        built_site,
-        lambda origin: booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
-    )
-
-
 def new_page(chromium, **options):
     context = chromium.new_context(**options)
     return context, context.new_page()
@@ -35,8 +26,8 @@ def new_page(chromium, **options):
     ("sv", "Europe/Stockholm", "09:00–09:45"),
     ("en", "America/New_York", "03:00–03:45"),
 ])
-def test_pick_a_day_and_a_time_and_book_inline(chromium, live, lang, zone, times):
-    origin, app = live
+def test_pick_a_day_and_a_time_and_book_inline(chromium, live_booking, lang, zone, times):
+    origin, app = live_booking
     context, page = new_page(chromium, timezone_id=zone)
     try:
         page.goto(origin + PAGES[lang])
@@ -76,8 +67,8 @@ def test_pick_a_day_and_a_time_and_book_inline(chromium, live, lang, zone, times
         context.close()
 
 
-def test_errors_and_a_lost_race_are_shown_inline(chromium, live):
-    origin, app = live
+def test_errors_and_a_lost_race_are_shown_inline(chromium, live_booking):
+    origin, app = live_booking
     context, page = new_page(chromium, timezone_id="Europe/Stockholm")
     try:
         page.goto(origin + PAGES["en"])
@@ -111,18 +102,13 @@ def test_errors_and_a_lost_race_are_shown_inline(chromium, live):
         context.close()
 
 
-def test_keyboard_only(chromium, live):
-    origin, app = live
+def test_keyboard_only(chromium, live_booking):
+    origin, app = live_booking
     context, page = new_page(chromium, timezone_id="Europe/Stockholm")
     try:
         page.goto(origin + PAGES["sv"])
         page.wait_for_selector("#booking-day option[value='2026-03-30']", state="attached")
-        for _ in range(80):
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.id") == "booking-day":
-                break
-        else:
-            pytest.fail("the day list cannot be reached with Tab")
+        tab_to(page, "booking-day", "the day list")
         page.keyboard.press("ArrowDown")  # the second day: Tuesday 24 March
         assert page.input_value("#booking-day") == "2026-03-24"
         page.keyboard.press("Tab")
@@ -163,9 +149,9 @@ def test_keyboard_only(chromium, live):
 @pytest.mark.parametrize("lang, heading, thanks", [
     ("sv", "Boka möte", OK["sv"]), ("en", "Book a meeting", OK["en"]),
 ])
-def test_without_javascript_the_service_form_books_with_redirect(chromium, live, lang,
+def test_without_javascript_the_service_form_books_with_redirect(chromium, live_booking, lang,
                                                                  heading, thanks):
-    origin, app = live
+    origin, app = live_booking
     context, page = new_page(chromium, java_script_enabled=False)
     try:
         page.goto(origin + PAGES[lang])

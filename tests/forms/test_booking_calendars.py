@@ -8,7 +8,7 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from booking_helpers import ONE_CONSULTANT, Visitor, booking_app, bookings
+from booking_helpers import BO, ONE_CONSULTANT, Visitor, booking_app, bookings
 from calendar_helpers import (
     ALL,
     AUTUMN_EVENTS,
@@ -20,7 +20,6 @@ from calendar_helpers import (
     SPRING_NOW,
     SPRING_SLOTS,
     FeedServer,
-    Radicale,
     SilentServer,
     calendar,
     event,
@@ -29,16 +28,6 @@ from desk_helpers import staff_client
 
 from forms_service.booking.availability import AvailabilityError, parse_availability
 from forms_service.db import db
-
-BO = """
-[[consultants]]
-key = "bo"
-name = "Bo Ek"
-email = "bo@normkraft.se"
-[consultants.hours]
-mon = ["09:00-12:00"]
-tue = ["09:00-12:00"]
-"""
 
 
 def with_calendar(table, text=ONE_CONSULTANT):
@@ -63,13 +52,6 @@ class Clock:
 @pytest.fixture
 def feeds():
     server = FeedServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="session")
-def radicale(tmp_path_factory):
-    server = Radicale(tmp_path_factory.mktemp("radicale"))
     yield server
     server.close()
 
@@ -268,13 +250,6 @@ def test_caldav_free_busy_query_and_calendar_query(make, radicale, tmp_path, que
 
 
 # --- fresh, not slow ---------------------------------------------------------------------
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request):
-    if request.param == "postgresql":
-        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
-    return {}
-
 
 def test_one_reading_serves_every_process_until_it_is_a_minute_old(make, feeds, clock,
                                                                    database):

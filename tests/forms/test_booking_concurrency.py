@@ -43,15 +43,16 @@ def race(app, start):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request):
+def pooled_database(request):
+    """Config for SQLite or PostgreSQL, PostgreSQL's pool big enough for every racer."""
     if request.param == "postgresql":
         return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url"),
                 "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": RACERS, "max_overflow": 5}}
     return {}
 
 
-def test_one_consultant_one_booking(tmp_path, ebook_source, database, closing):
-    app = closing(booking_app(tmp_path, ebook_source, **database))
+def test_one_consultant_one_booking(tmp_path, ebook_source, pooled_database, closing):
+    app = closing(booking_app(tmp_path, ebook_source, **pooled_database))
     codes = race(app, "2026-03-30T09:00:00+02:00")
     assert Counter(codes) == {200: 1, 409: RACERS - 1}
     (booking,) = bookings(app)
@@ -60,8 +61,8 @@ def test_one_consultant_one_booking(tmp_path, ebook_source, database, closing):
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
 
-def test_two_consultants_two_bookings(tmp_path, ebook_source, database, closing):
-    app = closing(booking_app(tmp_path, ebook_source, TWO_CONSULTANTS, **database))
+def test_two_consultants_two_bookings(tmp_path, ebook_source, pooled_database, closing):
+    app = closing(booking_app(tmp_path, ebook_source, TWO_CONSULTANTS, **pooled_database))
     codes = race(app, "2026-03-30T10:00:00+02:00")
     assert Counter(codes) == {200: 2, 409: RACERS - 2}
     assert sorted(b.consultant for b in bookings(app)) == ["alva", "bo"]
@@ -74,9 +75,9 @@ CHANGED = "This meeting was changed in the meantime, so nothing more was done."
 @pytest.mark.parametrize("second", [
     ("move", {"start": "2026-04-01T09:00:00+02:00"}), ("cancel", {"confirm": "yes"}),
 ], ids=["move", "cancel"])
-def test_two_tabs_change_one_booking_once(tmp_path, ebook_source, database, second, closing):
+def test_two_tabs_change_one_booking_once(tmp_path, ebook_source, pooled_database, second, closing):
     """A move and a second move (or a cancel) of one booking at once: one wins, one is 409."""
-    app = closing(booking_app(tmp_path, ebook_source, **database))
+    app = closing(booking_app(tmp_path, ebook_source, **pooled_database))
     assert Visitor(app.test_client()).book(lang="en").status_code == 200
     link = manage_url(app, 1)
     tabs = [app.test_client() for _ in range(2)]

@@ -2,31 +2,15 @@
 
 import re
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
-from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
-from forms_helpers import SITE, pending_mail, wait_for
-from icalendar import Calendar
+from booking_helpers import CSRF, Visitor, booking_app, bookings, invite_of, manage_url
+from forms_helpers import SITE, mails, pending_mail, wait_for
 from sqlalchemy import select
 
 from forms_service.booking.models import Booking
 from forms_service.db import db
 from forms_service.models import OutboxMessage
-
-
-def mails(app):
-    """The .eml files the outbox wrote (no SMTP configured), oldest first."""
-    files = sorted((Path(app.instance_path) / "mail").glob("*.eml"),
-                   key=lambda p: p.stat().st_mtime_ns)
-    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
-
-
-def invite_of(msg):
-    (part,) = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
-    assert part.get_filename() == "invite.ics"
-    return part.get_param("method"), Calendar.from_ical(part.get_content())
 
 
 def manage_link(msg):

@@ -7,19 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import flask_migrate
 import pytest
-import test_desk_lifecycle
-from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
+from booking_helpers import Visitor, booking_app, bookings, cancel, manage_url, move
+from booking_helpers import invite_of as method_and_calendar
 from bs4 import BeautifulSoup
-from desk_helpers import post, staff_client
-from forms_helpers import SITE, pending_mail, wait_for
+from desk_helpers import history, post, staff_client
+from forms_helpers import by_recipient, mails, pending_mail, wait_for
 from icalendar import Calendar
 from sqlalchemy import inspect, text
 
 from forms_service.db import db
-
-MOVED_TO = "2026-03-31T09:00:00+02:00"
-# The app whose database the test migrates by hand, on SQLite and PostgreSQL.
-bare_app = test_desk_lifecycle.bare_app
 
 
 def invite_of(msg):
@@ -30,25 +26,11 @@ def invite_of(msg):
     return part, calendar, event
 
 
-def move(client, link, start=MOVED_TO):
-    token = CSRF.findall(client.get(link).get_data(as_text=True))[-1]
-    return client.post(link + "/move", data={"csrf_token": token, "start": start},
-                       headers={"Origin": SITE})
-
-
-def cancel(client, link):
-    token = CSRF.findall(client.get(link).get_data(as_text=True))[-1]
-    return client.post(link + "/cancel", data={"csrf_token": token, "confirm": "yes"},
-                       headers={"Origin": SITE})
-
-
 @pytest.fixture
-def smtp_app(tmp_path, ebook_source, smtp_server):
+def smtp_app(tmp_path, ebook_source, smtp_server, closing):
     handler, port, _start, _stop = smtp_server
     app = booking_app(tmp_path, ebook_source, SMTP_URL=f"smtp://127.0.0.1:{port}?tls=none")
-    yield app, handler
-    with app.app_context():
-        db.engine.dispose()
+    return closing(app), handler
 
 
 def sent(app, handler, count):
@@ -56,10 +38,6 @@ def sent(app, handler, count):
     pending_mail(app)
     assert wait_for(lambda: len(handler.messages) >= count)
     return handler.messages[:count]
-
-
-def by_recipient(messages):
-    return {m["To"]: m for m in messages}
 
 
 def test_booked_moved_cancelled_is_one_event_updated_in_place_over_smtp(smtp_app):
@@ -121,8 +99,6 @@ def test_booked_moved_cancelled_is_one_event_updated_in_place_over_smtp(smtp_app
 ])
 def test_the_move_mails_say_from_and_to_in_the_visitors_zone(
         bapp, lang, tz, subject, sentence, sales_sentence):
-    from test_booking_mails import mails
-
     client = bapp.test_client()
     assert Visitor(client).book(lang=lang, tz=tz).status_code == 200
     pending_mail(bapp)
@@ -140,9 +116,6 @@ def test_the_move_mails_say_from_and_to_in_the_visitors_zone(
 
 def test_a_mail_sent_after_a_later_move_still_tells_its_own_step(bapp):
     """Two moves before the outbox runs: each mail says its own from/to and SEQUENCE."""
-    from test_booking_mails import invite_of as method_and_calendar
-    from test_booking_mails import mails
-
     client = bapp.test_client()
     assert Visitor(client).book(lang="en", tz="Europe/Stockholm").status_code == 200
     link = manage_url(bapp, 1)
@@ -172,16 +145,6 @@ HISTORY = {
            "09:00–09:45 (Europe/Stockholm) – by the visitor",
            "Cancelled – by staff@normkraft.se"],
 }
-
-
-def history(desk, booking_id, lang):
-    soup = BeautifulSoup(desk.get(f"/admin/bookings/{booking_id}?lang={lang}")
-                         .get_data(as_text=True), "lxml")
-    items = soup.select(".desk-history li")
-    assert all(li.time["datetime"].endswith("Z") for li in items)  # when, with each step
-    for li in items:
-        li.time.decompose()
-    return [" ".join(li.get_text(" ", strip=True).lstrip(": ").split()) for li in items]
 
 
 def test_the_desk_shows_one_booking_with_its_history_in_sv_and_en(bapp):

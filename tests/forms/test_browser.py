@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from forms_helpers import tab_to
 from sqlalchemy import select
 
 from forms_service.db import db
@@ -13,14 +14,6 @@ pytestmark = pytest.mark.browser
 OK = {"sv": "Tack! Nu får du snart ett mejl från oss!",
       "en": "Thank you! You will soon get an e-mail from us!"}
 PAGES = {"sv": "/e-bok/", "en": "/en/ebook/"}
-
-
-@pytest.fixture
-def page(chromium, live_site):
-    context = chromium.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def leads(app):
@@ -65,12 +58,7 @@ def test_errors_show_next_to_fields_and_focus_moves_to_the_first(page, live_site
 def test_keyboard_only(page, live_site):
     origin, app = live_site
     page.goto(origin + PAGES["sv"])
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "ebook-name":
-            break
-    else:
-        pytest.fail("the name field cannot be reached with Tab")
+    tab_to(page, "ebook-name", "the name field")
     # Type at a human pace: a form filled faster than MIN_FILL_SECONDS counts as a bot.
     page.keyboard.type("Karin Lind", delay=40)
     page.keyboard.press("Tab")

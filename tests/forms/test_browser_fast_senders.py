@@ -45,6 +45,7 @@ def live(built_site, tmp_path, ebook_source, smtp_server):
 
 @pytest.fixture
 def page(chromium):
+    """A fresh page in Stockholm's time zone (this module's, in place of tests/conftest.py's)."""
     context = chromium.new_context(timezone_id="Europe/Stockholm")
     yield context.new_page()
     context.close()

@@ -14,6 +14,7 @@ import pytest
 import vobject
 from booking_helpers import TWO_CONSULTANTS, Visitor, booking_app, bookings
 from desk_helpers import post, staff_client
+from forms_helpers import close_app, on_each_database
 from sqlalchemy import select
 
 from forms_service.booking.calendars.models import CalendarFeed
@@ -24,14 +25,9 @@ FEED_URL = re.compile(r'<code class="desk-feed-url">([^<]+)</code>')
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def app(request, tmp_path, ebook_source):
-    overrides = {}
-    if request.param == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
-    app = booking_app(tmp_path, ebook_source, availability=TWO_CONSULTANTS, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    """The booking app with two consultants (this module's, in place of conftest.py's)."""
+    yield from on_each_database(
+        request, lambda **o: booking_app(tmp_path, ebook_source, availability=TWO_CONSULTANTS, **o))
 
 
 def make_feed(desk, key, lang="en"):
@@ -135,9 +131,7 @@ def test_a_feed_of_a_consultant_no_longer_in_the_file_is_404(app, tmp_path, eboo
     try:
         assert alone.test_client().get(path).status_code == 404
     finally:
-        with alone.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(alone)
 
 
 def test_the_cli_makes_lists_and_revokes_feeds(app):
@@ -204,8 +198,6 @@ def test_past_meetings_stay_in_the_feed_for_thirty_days(app, tmp_path, ebook_sou
     try:
         body = later.test_client().get(path).get_data()
     finally:
-        with later.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(later)
     uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")]
     assert uids == ([bookings(app)[0].uid] if shown else [])

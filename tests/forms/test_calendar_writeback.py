@@ -18,9 +18,9 @@ import icalendar
 import pytest
 import vobject
 from booking_helpers import CSRF, ONE_CONSULTANT, Visitor, booking_app, bookings, manage_url
-from calendar_helpers import RADICALE_PASSWORD, RADICALE_USER, SPRING_NOW, Radicale, calendar
+from calendar_helpers import RADICALE_PASSWORD, RADICALE_USER, SPRING_NOW, calendar
 from desk_helpers import post, staff_client
-from forms_helpers import SITE
+from forms_helpers import SITE, close_app
 from sqlalchemy import delete, select, update
 
 from forms_service.booking.calendars.models import CalendarCopy
@@ -32,39 +32,18 @@ from forms_service.outbox import process_outbox
 PASSWORD_ENV = "TEST_WRITEBACK_PASSWORD"
 
 
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory):
-    server = Radicale(tmp_path_factory.mktemp("radicale-writeback"))
-    yield server
-    server.close()
-
-
 @pytest.fixture
-def make(tmp_path, ebook_source, monkeypatch):
+def make(tmp_path, ebook_source, monkeypatch, closing):
     """make(calendar url, extra, **config): Alva writes to that calendar; extra consultants."""
     monkeypatch.setenv(PASSWORD_ENV, RADICALE_PASSWORD)
-    apps = []
-
     def build(url, extra="", **overrides):
         text = ONE_CONSULTANT + (f'[consultants.calendar]\ncaldav_url = "{url}"\n'
                                  f'user = "{RADICALE_USER}"\npassword_env = "{PASSWORD_ENV}"\n'
                                  ) + extra
         config = {"BOOKING_CLOCK": lambda: SPRING_NOW, "CALENDAR_TIMEOUT": 2.0, **overrides}
-        apps.append(booking_app(tmp_path, ebook_source, availability=text, **config))
-        return apps[-1]
+        return closing(booking_app(tmp_path, ebook_source, availability=text, **config))
 
-    yield build
-    for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request):
-    if request.param == "postgresql":
-        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
-    return {}
+    return build
 
 
 def run(app, lane):
@@ -377,9 +356,7 @@ def test_push_writes_the_bookings_made_before_the_calendar_was_connected(make, r
     before = booking_app(tmp_path, ebook_source, BOOKING_CLOCK=lambda: SPRING_NOW)
     assert Visitor(before.test_client()).book(
         start="2026-03-30T09:00:00+02:00").status_code == 200
-    with before.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(before)
     app = make(radicale.put_calendar("push", calendar()))  # the same database, now CalDAV
     assert writes(app) == []
     result = app.test_cli_runner().invoke(args=["calendars", "push"])

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 from desk_helpers import PASSWORD, STAFF, add_staff, csrf_token, log_in, staff_client
+from forms_helpers import example_url
 from sqlalchemy import select, update
-from werkzeug.routing import AnyConverter, IntegerConverter
 
 from forms_service.db import db
 from forms_service.desk.models import DeskSession, StaffUser
@@ -21,18 +21,6 @@ def desk_rules(app):
     return [rule for rule in app.url_map.iter_rules()
             if rule.rule.startswith("/admin") and rule.endpoint not in
             {"desk.auth.login", "desk.static"}]
-
-
-def example_url(rule):
-    values = {}
-    for name, converter in rule._converters.items():
-        if isinstance(converter, IntegerConverter):  # the app's bounded one too
-            values[name] = 1
-        elif isinstance(converter, AnyConverter):
-            values[name] = sorted(converter.items)[0]
-        else:
-            values[name] = "x"
-    return rule.build(values)[1]
 
 
 def test_every_desk_route_needs_a_login(sqlite_app):

@@ -1,14 +1,11 @@
 """The desk in Chromium: the overview's charts and tables in sv and en, the filters change
 the charts, and axe finds no violations on any desk page."""
 
-import threading
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from desk_demo import seed_demo
-from desk_helpers import add_staff, browser_log_in
-from forms_helpers import close_app, make_app
-from werkzeug.serving import make_server
+from desk_helpers import add_staff
+from forms_helpers import make_app, serve_forms
+from page_checks import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -16,42 +13,26 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def desk_site(tmp_path, ebook_source):
     """The forms service with a seeded desk, served on a loopback port; (origin, app)."""
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
-                         threaded=True)
-    origin = f"http://127.0.0.1:{server.server_port}"
-    app = holder["app"] = make_app(tmp_path, ebook_source, SITE_URL=origin)
-    seed_demo(app)
-    add_staff(app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield origin, app
-    server.shutdown()
-    thread.join(5)
-    close_app(app)
+    def seeded(origin):
+        app = make_app(tmp_path, ebook_source, SITE_URL=origin)
+        seed_demo(app)
+        add_staff(app)
+        return app
+
+    yield from serve_forms(seeded)
 
 
 @pytest.fixture
-def desk_page(chromium, desk_site):
+def desk_page(desk_site, logged_in_page):
     origin, _app = desk_site
-    context = chromium.new_context()
-    page = context.new_page()
-    browser_log_in(page, origin)
-    yield origin, page
-    context.close()
-
-
-def violations(page):
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
-            for v in results.response["violations"]]
+    return origin, logged_in_page(origin)
 
 
 @pytest.mark.parametrize("lang, heading, funnel", [
     ("sv", "Leads per källartikel", "Anmälde sig"),
     ("en", "Leads by source article", "Signed up"),
 ])
-def test_overview_renders_charts_with_their_tables(desk_page, lang, heading, funnel):
+def test_overview_renders_charts_with_their_tables(desk_page, axe, lang, heading, funnel):
     origin, page = desk_page
     page.goto(f"{origin}/admin/overview?lang={lang}")
     assert page.locator("h2", has_text=heading).is_visible()
@@ -67,7 +48,7 @@ def test_overview_renders_charts_with_their_tables(desk_page, lang, heading, fun
     assert fill == "rgb(10, 86, 64)"
     assert page.locator("table#funnel th[scope=row]").first.inner_text() == funnel
     assert int(page.locator("table#funnel td").first.inner_text()) > 0
-    assert violations(page) == []
+    assert axe_violations(axe, page) == []
     # Printed, the page keeps the charts and their tables and drops the controls.
     page.emulate_media(media="print")
     assert page.locator("form.desk-filters").is_hidden()
@@ -97,7 +78,7 @@ PAGES = ["/admin/overview", "/admin/overview?date_from=2025-01-01&language=en",
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_no_axe_violations_on_any_desk_page(desk_page, lang):
+def test_no_axe_violations_on_any_desk_page(desk_page, axe, lang):
     origin, page = desk_page
     found = {}
     for path in PAGES:
@@ -105,18 +86,18 @@ def test_no_axe_violations_on_any_desk_page(desk_page, lang):
         response = page.goto(f"{origin}{path}{joiner}lang={lang}")
         assert response.status == 200, path
         assert page.locator("html").get_attribute("lang") == lang, path
-        problems = violations(page)
+        problems = axe_violations(axe, page)
         if problems:
             found[path] = problems
     assert found == {}
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_no_axe_violations_on_the_login_page(chromium, desk_site, lang):
+def test_no_axe_violations_on_the_login_page(chromium, desk_site, axe, lang):
     origin, _app = desk_site
     context = chromium.new_context()
     page = context.new_page()
     page.goto(f"{origin}/admin/login?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
-    assert violations(page) == []
+    assert axe_violations(axe, page) == []
     context.close()

@@ -4,10 +4,8 @@ by the visitor or by staff; and migration 0006, which maps the old follow-up sta
 from datetime import timedelta
 
 import flask_migrate
-import pytest
 from bs4 import BeautifulSoup
 from desk_helpers import add_booking, post, staff_client
-from forms_helpers import make_app, on_each_database
 from sqlalchemy import select, text
 
 from forms_service.booking.models import Booking
@@ -93,13 +91,6 @@ def test_each_stage_is_shown_once_and_filters_by_it(app):
 
 
 OLD_STATUSES = ("new", "contacted", "done", "cancelled", "no-show", "cancelled")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def bare_app(request, tmp_path, ebook_source):
-    """An app whose database is migrated by the test itself."""
-    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
-                                AUTO_MIGRATE=False)
 
 
 def test_migration_maps_every_old_follow_up_status(bare_app):

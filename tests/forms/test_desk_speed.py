@@ -12,7 +12,6 @@ from datetime import timedelta
 import flask_migrate
 import pytest
 from desk_helpers import add_booking, add_lead
-from forms_helpers import make_app, on_each_database
 from sqlalchemy import event, select, text
 
 from forms_service.booking.models import Booking
@@ -167,13 +166,6 @@ def test_postgresql_answers_each_filter_from_its_index(pg_app, run, index):
     assert any(index in plan for plan in found), found
     assert not any(f"Seq Scan on {table}" in plan for plan in found
                    for table in ("leads ", "bookings ")), found
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def bare_app(request, tmp_path, ebook_source):
-    """An app whose database is migrated by the test itself."""
-    yield from on_each_database(request, lambda **o: make_app(tmp_path, ebook_source, **o),
-                                AUTO_MIGRATE=False)
 
 
 def index_names(table):

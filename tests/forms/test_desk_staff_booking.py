@@ -2,13 +2,19 @@
 transaction and mails) and book a meeting for someone who phoned."""
 
 import pytest
-from booking_helpers import TWO_CONSULTANTS, Visitor, booking_app, bookings, manage_url
+from booking_helpers import (
+    TWO_CONSULTANTS,
+    Visitor,
+    booking_app,
+    bookings,
+    invite_of,
+    manage_url,
+    move,
+)
 from bs4 import BeautifulSoup
-from desk_helpers import STAFF, csrf_token, post, staff_client
-from forms_helpers import pending_mail
+from desk_helpers import STAFF, csrf_token, history, post, staff_client
+from forms_helpers import by_recipient, mails, pending_mail
 from sqlalchemy import select
-from test_booking_mails import invite_of, mails
-from test_booking_reschedule import history, move
 
 from forms_service.booking.models import BookingEvent
 from forms_service.db import db
@@ -18,10 +24,6 @@ TAKEN = {"sv": "Den tiden blev precis bokad. Välj en annan.",
          "en": "That time was just taken. Please pick another."}
 CHANGED = {"sv": "Mötet har ändrats under tiden, så inget mer har gjorts.",
            "en": "This meeting was changed in the meantime, so nothing more was done."}
-
-
-def by_recipient(messages):
-    return {m["To"]: m for m in messages}
 
 
 def staff_move(desk, booking_id, start=NEW_TIME, sequence="0", lang="sv"):
@@ -204,22 +206,18 @@ def test_a_caller_booking_with_a_problem_gets_a_localized_message(bapp, case, la
     assert len(bookings(bapp)) == (1 if case == "taken" else 0)
 
 
-def test_a_chosen_consultant_who_is_busy_then_is_named(tmp_path, ebook_source):
-    app = booking_app(tmp_path, ebook_source, TWO_CONSULTANTS)
-    try:
-        assert Visitor(app.test_client()).book(start=NEW_TIME).status_code == 200
-        desk = staff_client(app)
-        answer = book_for_caller(desk, consultant="alva")
-        assert answer.status_code == 409
-        assert "Alva Ek är inte ledig den tiden. Välj en annan tid eller valfri konsult." in (
-            answer.get_data(as_text=True))
-        # Any consultant: Bo Ek is free then.
-        assert book_for_caller(desk, consultant="").status_code == 303
-        assert [b.consultant for b in bookings(app)] == ["alva", "bo"]
-        assert book_for_caller(desk, consultant="bo").status_code == 409
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+def test_a_chosen_consultant_who_is_busy_then_is_named(tmp_path, ebook_source, closing):
+    app = closing(booking_app(tmp_path, ebook_source, TWO_CONSULTANTS))
+    assert Visitor(app.test_client()).book(start=NEW_TIME).status_code == 200
+    desk = staff_client(app)
+    answer = book_for_caller(desk, consultant="alva")
+    assert answer.status_code == 409
+    assert "Alva Ek är inte ledig den tiden. Välj en annan tid eller valfri konsult." in (
+        answer.get_data(as_text=True))
+    # Any consultant: Bo Ek is free then.
+    assert book_for_caller(desk, consultant="").status_code == 303
+    assert [b.consultant for b in bookings(app)] == ["alva", "bo"]
+    assert book_for_caller(desk, consultant="bo").status_code == 409
 
 
 def test_desk_forms_without_a_csrf_token_are_refused(bapp, booked):

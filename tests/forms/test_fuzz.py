@@ -13,13 +13,12 @@ Whatever comes in:
 """
 
 import json
-import os
-import re
 from urllib.parse import quote_from_bytes
 
 from email_validator import EmailNotValidError, validate_email
 from forms_helpers import SITE
-from hypothesis import HealthCheck, given, settings
+from fuzz_helpers import any_text, assert_localized, json_value
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -27,12 +26,6 @@ from werkzeug.datastructures import MultiDict
 from forms_service.booking.models import Booking
 from forms_service.db import db
 from forms_service.models import Lead, OutboxMessage
-
-settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("fuzz", max_examples=600, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 EBOOK_FIELDS = ["name", "email", "consent", "lang", "page_url", "referrer", "website",
                 "elapsed", "ts"]
@@ -44,24 +37,6 @@ GOOD_BOOKING = {"name": "Anna Andersson", "email": "anna@example.com", "company"
                 "topic": "iso9001", "start": "2026-03-30T09:00:00+02:00", "consent": "y",
                 "lang": "sv", "elapsed": "5000", "tz": "Europe/Stockholm"}
 LANGUAGES = {"sv", "en"}
-
-# Text as people, autofill and scripts send it: any code point, control characters more
-# often than chance would give them, and now and then something huge.
-controls = st.sampled_from(["\x00", "\x01", "\t", "\n", "\r", "\x0b", "\x1b", "\x7f", "\x85",
-                            "\u2028", "\ufeff"])
-any_text = st.one_of(
-    st.text(max_size=40),
-    st.lists(st.one_of(st.characters(), controls), max_size=30).map("".join),
-    st.sampled_from(["", " ", "nan", "inf", "-1", "1e309", "99999999999999999999999",
-                     "anna@exämple.se", "björn@example.com", "a@b", "../../etc/passwd",
-                     "2026-03-30T09:00:00+02:00", "9999-12-31T23:59:59+14:00", "y", "sv", "en"]),
-    st.integers(min_value=1000, max_value=20000).map(lambda n: "x" * n),
-)
-json_value = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), any_text),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                  max_size=3),
-    max_leaves=6)
 
 
 def form_pairs(names, good):
@@ -111,18 +86,6 @@ def counts(app):
                      for model in (Lead, Booking, OutboxMessage))
 
 
-def assert_localized(response):
-    """A 4xx says what happened in sv or en: a JSON message, or one of our own pages."""
-    assert 400 <= response.status_code < 500
-    if response.is_json:
-        message = response.get_json()["message"]
-        assert isinstance(message, str) and message.strip()
-        return
-    page = response.get_data(as_text=True)
-    assert re.search(r'<html lang="(sv|en)">', page), page[:300]
-    assert "Werkzeug" not in page and "<title>4" not in page
-
-
 def sent_email(kind, body):
     """The address a successful request stored, normalised like the service does."""
     if kind == "json":
@@ -159,13 +122,19 @@ def check(app, response, before, kind, body, model):
         assert after == before
 
 
-@given(request=body_and_headers(EBOOK_FIELDS, GOOD_EBOOK), accept_json=st.booleans())
-def test_ebook_signup_survives_anything(app, request, accept_json):
+def post_fuzzed(app, path, request, accept_json):
+    """POST the generated (kind, body) to path with a fresh CSRF token; (counts before, answer)."""
     client = app.test_client()
     token = client.get("/csrf").get_json()["csrf_token"]
     kind, body = request
     before = counts(app)
-    response = client.post("/ebook", **request_kwargs(kind, body, token, accept_json))
+    return before, client.post(path, **request_kwargs(kind, body, token, accept_json))
+
+
+@given(request=body_and_headers(EBOOK_FIELDS, GOOD_EBOOK), accept_json=st.booleans())
+def test_ebook_signup_survives_anything(app, request, accept_json):
+    before, response = post_fuzzed(app, "/ebook", request, accept_json)
+    kind, body = request
     check(app, response, before, kind, body, Lead)
 
 
@@ -173,11 +142,7 @@ def test_ebook_signup_survives_anything(app, request, accept_json):
                                                      "lang": "en"}),
        accept_json=st.booleans())
 def test_resend_survives_anything(app, request, accept_json):
-    client = app.test_client()
-    token = client.get("/csrf").get_json()["csrf_token"]
-    kind, body = request
-    before = counts(app)
-    response = client.post("/ebook/resend", **request_kwargs(kind, body, token, accept_json))
+    before, response = post_fuzzed(app, "/ebook/resend", request, accept_json)
     assert response.status_code < 500
     if response.status_code >= 400:
         assert_localized(response)
@@ -188,11 +153,8 @@ def test_resend_survives_anything(app, request, accept_json):
 
 @given(request=body_and_headers(BOOKING_FIELDS, GOOD_BOOKING), accept_json=st.booleans())
 def test_booking_survives_anything(bapp, request, accept_json):
-    client = bapp.test_client()
-    token = client.get("/csrf").get_json()["csrf_token"]
+    before, response = post_fuzzed(bapp, "/booking", request, accept_json)
     kind, body = request
-    before = counts(bapp)
-    response = client.post("/booking", **request_kwargs(kind, body, token, accept_json))
     check(bapp, response, before, kind, body, Booking)
 
 

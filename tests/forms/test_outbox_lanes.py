@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from desk_helpers import add_deliveries, staff_client
 from forms_helpers import Signup, make_app, wait_for
 from sqlalchemy import select, update
-from test_desk_webhooks import SECRET, Receiver
+from webhook_receiver import SECRET, Receiver
 
 from forms_service.db import db
 from forms_service.models import OutboxDestination, OutboxMessage, utcnow

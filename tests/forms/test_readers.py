@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from forms_helpers import SITE, on_each_database
+from fuzz_helpers import assert_localized, json_value
 from hypothesis import given
 from hypothesis import strategies as st
 from readers_helpers import (
@@ -20,7 +21,6 @@ from readers_helpers import (
     totals,
 )
 from site_helpers import free_port
-from test_fuzz import assert_localized, json_value
 
 from forms_service.readers.stores import Batch
 from forms_service.readers.writer import write

@@ -2,7 +2,7 @@
 
 import pytest
 from desk_helpers import staff_client
-from test_desk_auth import example_url
+from forms_helpers import example_url
 
 ALWAYS = {
     "X-Content-Type-Options": "nosniff",

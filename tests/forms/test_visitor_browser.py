@@ -2,26 +2,11 @@
 JavaScript), and axe finds no violations on them."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from booking_helpers import Visitor, booking_app, bookings, manage_url
-from forms_helpers import serve_site_with_forms
+from booking_helpers import Visitor, bookings, manage_url
+from page_checks import axe_violations
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live(built_site, tmp_path, ebook_source):
-    """The built site and the booking service (fixed clock) on one port."""
-    yield from serve_site_with_forms(
-        built_site,
-        lambda origin: booking_app(tmp_path, ebook_source, SITE_URL=origin, MIN_FILL_SECONDS=0.3),
-    )
-
-
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
 
 
 def book(origin, app, lang):
@@ -31,29 +16,25 @@ def book(origin, app, lang):
     return origin + "/forms" + manage_url(app, len(bookings(app)))
 
 
-def violations(axe, page):
-    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
-            for v in axe.run(page).response["violations"]]
-
-
 @pytest.mark.parametrize("lang, ask, keep, yes", [
     ("sv", "Avboka mötet…", "Nej, behåll mötet", "Ja, avboka mötet"),
     ("en", "Cancel the meeting…", "No, keep the meeting", "Yes, cancel the meeting"),
 ])
-def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live, axe, lang, ask, keep, yes):
-    origin, app = live
+def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live_booking, axe,
+                                                     lang, ask, keep, yes):
+    origin, app = live_booking
     link = book(origin, app, lang)
     context = chromium.new_context()
     page = context.new_page()
     try:
         page.goto(link)
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.get_by_role("button", name=ask).click()
         dialog = page.locator("#cancel-dialog")
         dialog.wait_for(state="visible")
         assert page.url == link  # asked in the page, nothing posted
         assert page.evaluate("document.activeElement.textContent") == keep
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.keyboard.press("Enter")  # "keep" has the focus
         dialog.wait_for(state="hidden")
         assert page.evaluate("document.activeElement.textContent") == ask
@@ -66,8 +47,8 @@ def test_with_javascript_cancelling_asks_in_a_dialog(chromium, live, axe, lang, 
         context.close()
 
 
-def test_without_javascript_cancelling_asks_on_a_page(chromium, live):
-    origin, app = live
+def test_without_javascript_cancelling_asks_on_a_page(chromium, live_booking):
+    origin, app = live_booking
     link = book(origin, app, "en")
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -91,8 +72,8 @@ def test_without_javascript_cancelling_asks_on_a_page(chromium, live):
 # axe runs as a script, so the pages that answer a plain POST are reached with JavaScript on
 # and the form sent with form.submit(), which skips the page's own submit handlers.
 
-def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live, axe):
-    origin, app = live
+def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live_booking, axe):
+    origin, app = live_booking
     link = book(origin, app, "sv")
     context = chromium.new_context()
     page = context.new_page()
@@ -101,7 +82,7 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         page.evaluate("document.querySelector('form[data-ask]').submit()")
         page.wait_for_url(link + "/cancel?lang=sv")
         assert page.inner_text("main h2") == "Vill du avboka mötet?"
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.goto(link)
         # The browser's own check would stop the post; the service must answer too.
         page.evaluate("document.querySelectorAll('[name=start]')"
@@ -113,7 +94,7 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         expect(page.locator("#booking-start-error")).to_be_in_viewport()
         assert page.inner_text("[role=alert]").startswith("Du valde ingen ny tid.")
         assert page.inner_text("#booking-start-error") == "Välj en tid."
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         page.goto(origin + "/e-bok/")
         page.fill("#ebook-name", "Bo Berg")
         page.fill("#ebook-email", "bo@example.com")
@@ -121,7 +102,7 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
         page.evaluate("document.querySelector('form.ebook-form').submit()")
         page.wait_for_url(origin + "/forms/ebook")
         assert page.locator("nav.language-switcher a").count() == 2
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
         assert bookings(app)[0].status == "confirmed"
     finally:
         context.close()
@@ -130,13 +111,13 @@ def test_no_axe_violations_on_the_meeting_pages_answering_a_post(chromium, live,
 @pytest.mark.parametrize("path", ["/forms/booking?lang=sv", "/forms/booking/thanks?lang=en",
                                   "/forms/ebook/thanks?lang=sv&page={origin}/e-bok/",
                                   "/forms/booking/manage/nonsense?lang=en"])
-def test_no_axe_violations_on_the_other_service_pages(chromium, live, axe, path):
-    origin, _ = live
+def test_no_axe_violations_on_the_other_service_pages(chromium, live_booking, axe, path):
+    origin, _ = live_booking
     context = chromium.new_context()
     page = context.new_page()
     try:
         page.goto(origin + path.format(origin=origin))
         assert page.locator("footer.site-footer").count() == 1
-        assert violations(axe, page) == []
+        assert axe_violations(axe, page) == []
     finally:
         context.close()

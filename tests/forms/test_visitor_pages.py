@@ -12,7 +12,7 @@ import pytest
 from booking_helpers import CSRF, Visitor, booking_app, bookings, manage_url
 from bs4 import BeautifulSoup
 from forms_helpers import SITE, Signup, pending_mail, wait_for
-from test_html_valid import _vnu_errors
+from page_checks import vnu_errors
 
 PLAIN = {"Origin": SITE, "Referer": SITE + "/en/artiklar/iso-9001/",
          "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -20,6 +20,7 @@ PLAIN = {"Origin": SITE, "Referer": SITE + "/en/artiklar/iso-9001/",
 
 @pytest.fixture
 def app(tmp_path, ebook_source, closing):
+    """The booking app on SQLite (this module's, in place of conftest.py's sign-up app)."""
     return closing(booking_app(tmp_path, ebook_source))
 
 
@@ -85,7 +86,7 @@ def test_every_visitor_page_passes_the_nu_checker_with_unique_ids(app, tmp_path)
         ids = Counter(tag["id"] for tag in soup(response).find_all(id=True))
         if any(n > 1 for n in ids.values()):
             repeated[name] = sorted(i for i, n in ids.items() if n > 1)
-    assert (repeated, _vnu_errors(folder)) == ({}, [])
+    assert (repeated, vnu_errors(folder)) == ({}, [])
 
 
 def links(tag):
