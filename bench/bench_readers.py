@@ -1,17 +1,19 @@
 """Benchmark the reader count's beacon under gunicorn against the e-book signup (same run).
 
 Three servers, gunicorn as deploy/gunicorn.conf.py runs it (2 workers of 4 threads), SQLite:
-the signup (bench_forms.py's client), the beacon counting in memory (the built-in defaults)
-and the beacon counting in Redis. Each beacon comes from its own visitor (X-Forwarded-For,
-as nginx sends it), so the per-visitor rate limit leaves none out.
-Prints throughput at full load (rounds interleaved, median shown), p50/p99 at a steady
-500 beacons/s, then the views in the database (after a SIGTERM to each server, whose
-workers flush at exit) against the 204 answers.
+the signup (as bench_forms.py's client sends it), the beacon counting in memory (the built-in
+defaults) and the beacon counting in Redis. Both are sent by lean_http.py's keep-alive
+client: the load client shares the 2 cores with the server, and http.client took a third of
+them. Each beacon comes from its own visitor (X-Forwarded-For, as nginx sends it), so the
+per-visitor rate limit leaves none out.
+Prints throughput at full load (rounds interleaved, median shown) with the CPU per request
+of the server and of the load client, p50/p99 at a steady 500 beacons/s, then the views in
+the database (after a SIGTERM to each server, whose workers flush at exit) against the 204
+answers.
 Targets: beacon throughput >= 5x the signup's, p99 <= 10 ms at 500/s, every view counted.
 BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_RATE (500), BENCH_REDIS_URL (redis://127.0.0.1:6379/15).
 """
 
-import http.client
 import itertools
 import json
 import os
@@ -22,10 +24,14 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench_forms import CONCURRENCY, DURATION, ROOT, ROUNDS, Server, forms_env, pct
-from worker_connections import spread
+from cpu_time import cpu_seconds
+from lean_http import LeanConnection, header, request
+from worker_connections import spread, worker_pids
 
 RATE = int(os.environ.get("BENCH_RATE", "500"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -46,32 +52,59 @@ def next_address():
 class BeaconClient:
     """One keep-alive connection, as nginx keeps to the upstream; no cookie."""
 
+    path = "/readers/beacon"
+
     def __init__(self, port, site):
-        self.site = site
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        self.conn.connect()
+        self.site, self.server_port = site, port
+        self.conn = LeanConnection(port)
 
     @property
     def port(self):
-        return self.conn.sock.getsockname()[1]
+        return self.conn.port
 
     def reconnect(self):
         self.conn.close()
-        return BeaconClient(self.conn.port, self.site)
+        return type(self)(self.server_port, self.site)
 
-    def signup(self):  # the name bench_forms' loops call
-        headers = {"Origin": self.site, "User-Agent": BROWSER,
-                   "Content-Type": "text/plain;charset=UTF-8",
-                   "X-Forwarded-For": next_address()}
+    def prepared(self):
+        return request("POST", self.path, {
+            "Origin": self.site, "User-Agent": BROWSER,
+            "Content-Type": "text/plain;charset=UTF-8", "X-Forwarded-For": next_address()},
+            BODY.encode())
+
+    def signup(self):  # the name the load loops call, for either client
+        data = self.prepared()
         started = time.perf_counter()
         try:
-            self.conn.request("POST", "/readers/beacon", body=BODY, headers=headers)
+            status, _head, _body = self.conn.exchange(data)
         except (BrokenPipeError, ConnectionResetError):
+            # gunicorn closed an idle keep-alive connection: a new one, and send again.
             self.conn.close()
-            self.conn.request("POST", "/readers/beacon", body=BODY, headers=headers)
-        response = self.conn.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
+            self.conn = LeanConnection(self.server_port)
+            status, _head, _body = self.conn.exchange(data)
+        return status, time.perf_counter() - started
+
+
+class SignupClient(BeaconClient):
+    """The e-book signup as bench_forms.py's Client sends it (session cookie, CSRF token),
+    over the same lean connection as the beacon."""
+
+    path = "/ebook"
+
+    def __init__(self, port, site):
+        super().__init__(port, site)
+        status, head, body = self.conn.exchange(request("GET", "/csrf"))
+        assert status == 200, status
+        self.token = json.loads(body)["csrf_token"]
+        self.cookie = header(head, "Set-Cookie").split(";")[0]
+
+    def prepared(self):
+        body = urlencode({"name": "Bench", "email": f"{uuid.uuid4().hex}@example.com",
+                          "consent": "y", "lang": "sv", "elapsed": "5000"})
+        return request("POST", self.path, {
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+            "Origin": self.site, "X-CSRFToken": self.token, "Cookie": self.cookie},
+            body.encode())
 
 
 def clients_for(server, make):
@@ -89,11 +122,15 @@ def full_load(server, make):
             results.append(client.signup())
 
     threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    pids = [server.proc.pid, *worker_pids(server.proc.pid)]
+    server_cpu, client_cpu = cpu_seconds(pids), time.process_time()
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    server.cpu.append(((cpu_seconds(pids) - server_cpu) / len(results),
+                       (time.process_time() - client_cpu) / len(results)))
     return len(results) / (time.perf_counter() - began), results
 
 
@@ -120,12 +157,6 @@ def steady(server, make, rate):
     for thread in threads:
         thread.join()
     return results, len(results) / (time.perf_counter() - began)
-
-
-def signup_client(port, site):
-    from bench_forms import Client
-
-    return Client(port, site)
 
 
 def stored_views(url):
@@ -155,7 +186,7 @@ def redis_available():
 
 def main():
     tmp = Path(tempfile.mkdtemp(prefix="bench-readers-"))
-    setups = [("signup, SQLite", signup_client, "memory://"),
+    setups = [("signup, SQLite", SignupClient, "memory://"),
               ("beacon, memory", BeaconClient, "memory://")]
     if redis_available():
         setups.append(("beacon, Redis", BeaconClient, REDIS_URL))
@@ -170,7 +201,7 @@ def main():
                             FORMS_RATELIMIT_STORAGE_URL=storage)
 
             server = Server(name, "forms_service:create_app()", env, ROOT, tmp, url)
-            server.make, server.rates, server.answered = make, [], 0
+            server.make, server.rates, server.answered, server.cpu = make, [], 0, []
             running.append(server)
         for _ in range(ROUNDS):
             for server in running:
@@ -206,7 +237,11 @@ def report(running):
               f"{pct(server.latencies, 0.5):15.1f} {p99:15.1f} {server.achieved:11.0f} "
               f"{server.answered:7} {stored:13}")
         failed |= ratio < 5 or p99 > 10 or stored != server.answered
-    print("\nper round, req/s: " + "; ".join(
+    print("CPU ms per request at full load (median round), server / load client: " + "; ".join(
+        f"{server.name}: " + "{:.2f} / {:.2f}".format(*(1000 * statistics.median(part)
+                                                       for part in zip(*server.cpu, strict=True)))
+        for server in running))
+    print("per round, req/s: " + "; ".join(
         f"{server.name}: " + ", ".join(f"{rate:.0f}" for rate in server.rates)
         for server in running))
     print("targets: beacon >= 5x the signup's throughput, p99 <= 10 ms at "

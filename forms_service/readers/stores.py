@@ -90,6 +90,26 @@ return payload
 """
 
 
+# Adds a process's pending views, visitor tokens and rate-limit use to the shared counts, in
+# one call (one command to pack, not one per row and token); returns each key's total use.
+# ARGV: how many views, tokens and keys follow, the limit hash's lifetime, then the pairs.
+_PUSH = """
+local at = 5
+for _ = 1, tonumber(ARGV[1]) do
+  redis.call('HINCRBY', KEYS[1], ARGV[at], ARGV[at + 1]); at = at + 2
+end
+for _ = 1, tonumber(ARGV[2]) do
+  redis.call('HSETNX', KEYS[2], ARGV[at], ARGV[at + 1]); at = at + 2
+end
+local totals = {}
+for i = 1, tonumber(ARGV[3]) do
+  totals[i] = redis.call('HINCRBY', KEYS[3], ARGV[at], ARGV[at + 1]); at = at + 2
+end
+if #totals > 0 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
+return totals
+"""
+
+
 class RedisStore:
     """Pending counts in Redis, shared by every process; memory while Redis is away."""
 
@@ -99,6 +119,7 @@ class RedisStore:
         self.errors = (redis.RedisError, OSError)
         self.client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
         self._take = self.client.register_script(_TAKE)
+        self._push = self.client.register_script(_PUSH)
         self.fallback = MemoryStore()
 
     def count(self, row, members, limiter_key, limit, window, now):
@@ -107,7 +128,7 @@ class RedisStore:
         return self.fallback.count(row, members, limiter_key, limit, window, now)
 
     def push(self):
-        """Move this process's pending views and rate-limit use to Redis, in one transaction.
+        """Move this process's pending views and rate-limit use to Redis, in one atomic call.
 
         Reads back each visitor key's use in all processes, so a key at its limit is refused
         here too for the rest of the window (limit.py).
@@ -116,19 +137,18 @@ class RedisStore:
         window, used = self.fallback.limit.take()
         if not batches and not used:
             return
-        pipe = self.client.pipeline(transaction=True)
+        views, seen = Counter(), {}
         for batch in batches:
-            for row, views in batch.views.items():
-                pipe.hincrby(PREFIX + "views", row, views)
+            views.update(batch.views)
             for token, target in batch.seen.items():
-                pipe.hsetnx(PREFIX + "seen", token, target)
-        limit_key = f"{PREFIX}limit:{window}"
-        for key, views in used.items():
-            pipe.hincrby(limit_key, key, views)
-        if used:
-            pipe.expire(limit_key, 2 * self.fallback.limit.seconds)
+                seen.setdefault(token, target)
+        args = [len(views), len(seen), len(used), 2 * self.fallback.limit.seconds]
+        for pairs in (views.items(), seen.items(), used.items()):
+            for pair in pairs:
+                args.extend(pair)
         try:
-            results = pipe.execute()
+            totals = self._push(keys=[PREFIX + "views", PREFIX + "seen",
+                                      f"{PREFIX}limit:{window}"], args=args)
         except self.errors as exc:
             # Kept here, and written straight to the database by the next flush: a view
             # is not lost because Redis went away. The limit holds in this process alone.
@@ -137,7 +157,6 @@ class RedisStore:
             self.fallback.limit.give_back(window, used)
             log.warning("readers: Redis unreachable, counting in memory: %s", exc)
         else:
-            totals = results[len(results) - len(used) - 1:-1] if used else []
             self.fallback.limit.learn(window, used, dict(zip(used, totals, strict=True)))
 
     def take(self):
