@@ -4,10 +4,10 @@ The window is int(time // READERS_RATE_WINDOW), the same number in every process
 process counts the views it accepts per key in the window; on its own (MemoryStore, or
 Redis unreachable) that is the limit. With Redis, each push (RedisStore.push, every
 READERS_PUSH_SECONDS) adds the views accepted here since the last push to the hash
-`readers:limit:<window>` that every process shares (HINCRBY, in the push's transaction; the
-hash expires after two windows) and reads back each key's total, so a key that reached the
-limit in all processes together is refused here at once for the rest of the window. A beacon
-never waits for Redis.
+`readers:limit:<window>` that every process shares (HINCRBY, in the push's one atomic
+script; the hash expires after two windows) and reads back each key's total, so a key that
+reached the limit in all processes together is refused here at once for the rest of the
+window. A beacon never waits for Redis.
 
 The bound: a process learns a key's total only at its next push. So a client spread over
 several processes is counted at most READERS_RATE_LIMIT - 1 views plus, for each process,
